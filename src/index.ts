@@ -1,0 +1,17 @@
+/** race-rig's programmatic API: `runRace(options)` returns what `race-rig --json` prints. */
+export { runRace } from './run-race.js';
+export { formatResult } from './report/format.js';
+export { DEFAULTS, LIMITS } from './options.js';
+export type { RaceOptions } from './options.js';
+export type { RaceResult, Verdict } from './result.js';
+export type { Expectation } from './scenarios/types.js';
+export { SCENARIOS } from './scenarios/index.js';
+export {
+  RigError,
+  InvalidOptionError,
+  BarrierError,
+  DatabaseError,
+  CapacityError,
+  WorkerError,
+  AbortedError,
+} from './errors.js';

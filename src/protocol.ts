@@ -1,0 +1,55 @@
+/**
+ * The plain-data messages between the coordinator and its worker threads. Everything here
+ * survives structured cloning: no class instances, no functions (a `pg` error's fields are
+ * copied into `ErrorSample` before they cross).
+ */
+
+/** How a worker reaches the database; may hold a password, so it is never printed. */
+export interface ConnectionSpec {
+  readonly connectionString?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
+  readonly database?: string;
+}
+
+export interface WorkerTask {
+  readonly index: number;
+  readonly scenario: string;
+  readonly mode: string;
+  readonly operations: number;
+  /** Retries allowed per operation (Infinity for unbounded). */
+  readonly maxRetries: number;
+  readonly connection: ConnectionSpec;
+  readonly schema: string;
+  readonly barrier: SharedArrayBuffer;
+  readonly barrierTimeoutMs: number;
+}
+
+export const FAILURE_KINDS = ['serialization', 'deadlock', 'maxRetries', 'other'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+export const RETRY_CAUSES = ['serialization', 'deadlock', 'conflict'] as const;
+export type RetryCause = (typeof RETRY_CAUSES)[number];
+
+export interface ErrorSample {
+  readonly code: string | null;
+  readonly message: string;
+  readonly count: number;
+}
+
+export interface WorkerResult {
+  readonly index: number;
+  readonly threadId: number;
+  readonly succeeded: number;
+  readonly failures: Readonly<Record<FailureKind, number>>;
+  readonly retries: Readonly<Record<RetryCause, number>>;
+  /** Server clock (epoch ms) at the worker's first critical statement; null if it never ran one. */
+  readonly firstStatementAtMs: number | null;
+  /** Latency per successful operation in microseconds, as a compressed HDR histogram. */
+  readonly latencyHistogram: string;
+  /** Total time spent in the statement that takes the lock (0 for modes that take none). */
+  readonly lockWaitMs: number;
+  readonly errors: readonly ErrorSample[];
+}

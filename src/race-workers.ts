@@ -1,0 +1,130 @@
+import { performance } from 'node:perf_hooks';
+import { Piscina } from 'piscina';
+import { StartBarrier } from './barrier.js';
+import { AbortedError, BarrierError, errorMessage, WorkerError } from './errors.js';
+import type { ConnectionSpec, WorkerResult, WorkerTask } from './protocol.js';
+
+/** The bundled worker sits next to the bundled entry points in dist/. */
+const WORKER_FILE = new URL('./race-worker.js', import.meta.url).href;
+
+/**
+ * A worker gives up waiting at the barrier a little after the coordinator would have broken it,
+ * so that in practice it is always the coordinator who decides (and says how many arrived).
+ */
+const WORKER_WAIT_GRACE_MS = 5_000;
+
+export interface RaceWorkersParams {
+  readonly scenario: string;
+  readonly mode: string;
+  readonly workers: number;
+  readonly operations: number;
+  readonly maxRetries: number;
+  readonly connection: ConnectionSpec;
+  readonly schema: string;
+  readonly barrierTimeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface RaceWorkersOutcome {
+  readonly results: WorkerResult[];
+  /** `performance.now()` at the release of the barrier. */
+  readonly releasedAt: number;
+  /** From the release to the last worker's result. */
+  readonly elapsedMs: number;
+}
+
+function abortedBy(signal: AbortSignal | undefined): AbortedError {
+  const reason: unknown = signal?.reason;
+  return reason instanceof AbortedError ? reason : new AbortedError(typeof reason === 'string' ? reason : 'an abort signal');
+}
+
+/**
+ * Starts exactly `workers` threads, one task each; every task connects, warms up and waits at
+ * the barrier. Once all have arrived they are released at once, and their results collected.
+ * Whatever happens, no thread outlives this call.
+ */
+export async function raceWorkers(params: RaceWorkersParams): Promise<RaceWorkersOutcome> {
+  const { workers, signal } = params;
+  const barrier = new StartBarrier(workers);
+  const pool = new Piscina<WorkerTask, WorkerResult>({
+    filename: WORKER_FILE,
+    minThreads: workers,
+    maxThreads: workers,
+    concurrentTasksPerWorker: 1,
+    maxQueue: workers,
+  });
+
+  let rejectOnAbort: (error: AbortedError) => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    rejectOnAbort = reject;
+  });
+  aborted.catch(() => undefined);
+  let released = false;
+  const onAbort = () => {
+    barrier.break();
+    rejectOnAbort(abortedBy(signal));
+  };
+
+  try {
+    if (signal?.aborted) throw abortedBy(signal);
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const tasks = Array.from({ length: workers }, (_, index) =>
+      pool.run({
+        index,
+        scenario: params.scenario,
+        mode: params.mode,
+        operations: params.operations,
+        maxRetries: params.maxRetries,
+        connection: params.connection,
+        schema: params.schema,
+        barrier: barrier.buffer,
+        barrierTimeoutMs: params.barrierTimeoutMs + WORKER_WAIT_GRACE_MS,
+      }),
+    );
+    // Rejections are read through `failedBeforeRelease` or Promise.all below; this keeps the
+    // ones nobody waits for any more (after the barrier broke) from counting as unhandled.
+    for (const task of tasks) task.catch(() => undefined);
+
+    const failedBeforeRelease = new Promise<never>((_, reject) => {
+      tasks.forEach((task, index) =>
+        task.catch((error: unknown) => {
+          if (!released) {
+            reject(new WorkerError(`worker ${index} failed before the start barrier (${barrier.arrived} of ${workers} arrived): ${errorMessage(error)}`));
+          }
+        }),
+      );
+    });
+
+    const allArrived = await Promise.race([barrier.allArrived(params.barrierTimeoutMs), failedBeforeRelease, aborted]);
+    if (!allArrived) {
+      const arrived = barrier.arrived;
+      barrier.break();
+      throw new BarrierError(
+        `only ${arrived} of ${workers} workers reached the start barrier within ${params.barrierTimeoutMs} ms; ` +
+          'raise --barrier-timeout or lower --workers',
+        arrived,
+        workers,
+      );
+    }
+
+    released = true;
+    barrier.release();
+    const releasedAt = performance.now();
+    const results = await Promise.race([
+      Promise.all(tasks).catch((error: unknown) => {
+        throw new WorkerError(`a worker thread failed during the race: ${errorMessage(error)}`);
+      }),
+      aborted,
+    ]);
+    return { results, releasedAt, elapsedMs: performance.now() - releasedAt };
+  } catch (error) {
+    barrier.break();
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    // No worker may sleep at the barrier through the teardown.
+    barrier.break();
+    await pool.destroy();
+  }
+}

@@ -1,0 +1,54 @@
+import { FAILURE_KINDS, RETRY_CAUSES } from '../protocol.js';
+import type { ErrorSample, FailureKind, RetryCause, WorkerResult } from '../protocol.js';
+import { summarizeLatency } from './latency.js';
+import type { LatencySummary } from './latency.js';
+
+export type FailureCounts = Record<FailureKind, number> & { total: number };
+export type RetryCounts = Record<RetryCause, number> & { total: number };
+
+/** What all the workers did, added up. Pure: plain data in, plain data out. */
+export interface WorkerTotals {
+  readonly succeeded: number;
+  readonly failures: FailureCounts;
+  readonly retries: RetryCounts;
+  readonly latencyMs: LatencySummary;
+  readonly lockWaitMs: number;
+  /** Server-clock time between the first and the last worker's first critical statement. */
+  readonly startSpreadMs: number | null;
+  readonly distinctThreads: number;
+  readonly errors: ErrorSample[];
+}
+
+function sumBy<K extends string>(keys: readonly K[], items: readonly Readonly<Record<K, number>>[]): Record<K, number> & { total: number } {
+  const sums = Object.fromEntries(keys.map((key) => [key, items.reduce((sum, item) => sum + item[key], 0)])) as Record<K, number>;
+  return { ...sums, total: keys.reduce((sum, key) => sum + sums[key], 0) };
+}
+
+function mergeErrors(results: readonly WorkerResult[]): ErrorSample[] {
+  const merged = new Map<string, ErrorSample>();
+  for (const sample of results.flatMap((result) => result.errors)) {
+    const key = `${sample.code ?? ''}\u0000${sample.message}`;
+    const known = merged.get(key);
+    merged.set(key, { ...sample, count: (known?.count ?? 0) + sample.count });
+  }
+  return [...merged.values()].sort((a, b) => b.count - a.count);
+}
+
+export function startSpread(firstStatementsAtMs: readonly (number | null)[]): number | null {
+  const times = firstStatementsAtMs.filter((time): time is number => time !== null);
+  if (times.length === 0) return null;
+  return Math.round((Math.max(...times) - Math.min(...times)) * 1000) / 1000;
+}
+
+export function aggregateResults(results: readonly WorkerResult[]): WorkerTotals {
+  return {
+    succeeded: results.reduce((sum, result) => sum + result.succeeded, 0),
+    failures: sumBy(FAILURE_KINDS, results.map((result) => result.failures)),
+    retries: sumBy(RETRY_CAUSES, results.map((result) => result.retries)),
+    latencyMs: summarizeLatency(results.map((result) => result.latencyHistogram)),
+    lockWaitMs: Math.round(results.reduce((sum, result) => sum + result.lockWaitMs, 0) * 1000) / 1000,
+    startSpreadMs: startSpread(results.map((result) => result.firstStatementAtMs)),
+    distinctThreads: new Set(results.map((result) => result.threadId)).size,
+    errors: mergeErrors(results),
+  };
+}

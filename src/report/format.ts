@@ -1,0 +1,99 @@
+import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import type { RaceResult } from '../result.js';
+
+export interface FormatOptions {
+  /** Use colours (the CLI passes whether stdout is a colour terminal). */
+  readonly color: boolean;
+}
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+function duration(ms: number): string {
+  return ms >= 1000 ? `${decimal.format(ms / 1000)} s` : `${decimal.format(ms)} ms`;
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '0%' : `${decimal.format((part / whole) * 100)}%`;
+}
+
+function plainTable(head?: string[]): Table.Table {
+  return new Table({
+    ...(head ? { head } : {}),
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
+  });
+}
+
+function verdictLine(result: RaceResult, paint: ChalkInstance): string {
+  const { expected, actual, lost, invariant } = result;
+  if (result.verdict === 'CORRECT') {
+    return `${paint.bgGreen.black.bold(' CORRECT ')} ${invariant}: expected ${integer.format(expected)}, the database holds ${integer.format(actual)}`;
+  }
+  const what = lost >= 0 ? `${integer.format(lost)} lost (${percent(lost, expected)})` : `${integer.format(-lost)} too many`;
+  return `${paint.bgRed.white.bold(' RACE ')} ${invariant} broke: expected ${integer.format(expected)}, the database holds ${integer.format(actual)}, ${what}`;
+}
+
+function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
+  const { unit } = result;
+  const { failures, retriesByCause } = result;
+  const table = plainTable();
+  table.push(
+    { expected: [integer.format(result.expected)] },
+    { actual: [integer.format(result.actual)] },
+    { lost: [result.lost === 0 ? '0' : paint.red.bold(`${integer.format(result.lost)} (${percent(result.lost, result.expected)})`)] },
+    {
+      retries: [
+        `${integer.format(result.retries)}  (serialization ${retriesByCause.serialization}, deadlock ${retriesByCause.deadlock}, ` +
+          `version conflict ${retriesByCause.conflict}; ${decimal.format(result.attemptsPerOperation)} attempts per ${unit})`,
+      ],
+    },
+    {
+      failed: [
+        `${integer.format(failures.total)}  (serialization ${failures.serialization}, deadlock ${failures.deadlock}, ` +
+          `max-retries ${failures.maxRetries}, other ${failures.other})`,
+      ],
+    },
+    { elapsed: [duration(result.elapsedMs)] },
+    { throughput: [`${integer.format(result.opsPerSec)} ${unit}s/s`] },
+    { 'lock wait': [`${duration(result.lockWaitMs.total)} in total, ${duration(result.lockWaitMs.perOperation)} per ${unit}`] },
+    { 'start spread': [result.startSpreadMs === null ? 'n/a' : `${duration(result.startSpreadMs)} (server clock, first critical statements)`] },
+    { 'set-up': [`${duration(result.setupMs)} to release ${result.threads} threads`] },
+  );
+  return table.toString();
+}
+
+function latencyTable(result: RaceResult): string {
+  const { p50, p95, p99, max, mean } = result.latencyMs;
+  const table = plainTable(['latency', 'p50', 'p95', 'p99', 'max', 'mean']);
+  table.push([`ms per ${result.unit}`, p50, p95, p99, max, mean].map((value) => (typeof value === 'number' ? decimal.format(value) : value)));
+  return table.toString();
+}
+
+/** The human-readable report of one run, as a string (the CLI prints it). */
+export function formatResult(result: RaceResult, { color }: FormatOptions): string {
+  const paint = new Chalk({ level: color ? 1 : 0 });
+  const lines = [
+    paint.bold(
+      `race-rig  ${result.scenario}/${result.mode}  ${result.workers} workers × ${integer.format(result.increments)} ` +
+        `${result.unit}${result.increments === 1 ? '' : 's'}  on PostgreSQL ${result.database.serverVersion} (${result.database.engine})`,
+    ),
+    paint.dim(`database ${result.database.url}  schema ${result.database.schema}${result.database.schemaKept ? ' (kept)' : ''}`),
+    '',
+    verdictLine(result, paint),
+    '',
+    outcomeTable(result, paint),
+    latencyTable(result),
+  ];
+  if (result.errors.length > 0) {
+    lines.push('', 'errors:');
+    for (const sample of result.errors) lines.push(`  ${sample.count}× ${sample.code ? `[${sample.code}] ` : ''}${sample.message}`);
+  }
+  if (result.expectation) {
+    const { expected, met } = result.expectation;
+    lines.push('', met ? paint.green(`expected ${expected}: met`) : paint.red.bold(`expected ${expected}: NOT met (exit 1)`));
+  }
+  return lines.join('\n');
+}

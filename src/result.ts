@@ -1,0 +1,136 @@
+import type { EngineName } from './engines/types.js';
+import type { ResolvedOptions } from './options.js';
+import type { ErrorSample, RetryCause } from './protocol.js';
+import type { FailureCounts, WorkerTotals } from './report/aggregate.js';
+import type { LatencySummary } from './report/latency.js';
+import type { Expectation, Verification } from './scenarios/types.js';
+
+export type Verdict = 'RACE' | 'CORRECT';
+
+/**
+ * The outcome of one run: what `runRace` returns and exactly what `--json` prints.
+ * Schema version 1; fields are only ever added, never renamed or removed, within a version.
+ */
+export interface RaceResult {
+  readonly schemaVersion: 1;
+  /** `RACE` when the invariant broke, `CORRECT` when it held. */
+  readonly verdict: Verdict;
+  readonly scenario: string;
+  readonly mode: string;
+  readonly invariant: string;
+  /** What one operation is called in this scenario ("increment"). */
+  readonly unit: string;
+  readonly workers: number;
+  /** Operations per worker. */
+  readonly increments: number;
+  /** workers × increments. */
+  readonly operations: number;
+  /** What the database should hold: the operations that did not fail. */
+  readonly expected: number;
+  /** What the database holds. */
+  readonly actual: number;
+  /** expected − actual. */
+  readonly lost: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  /** Attempts beyond the first, summed over all operations. */
+  readonly retries: number;
+  readonly retriesByCause: Readonly<Record<RetryCause, number>>;
+  readonly failures: Readonly<FailureCounts>;
+  readonly attemptsPerOperation: number;
+  /** From the release of the barrier to the last worker's result. */
+  readonly elapsedMs: number;
+  /** From the start of the run (server start-up included) to the release of the barrier. */
+  readonly setupMs: number;
+  /** Successful operations per second of elapsed time. */
+  readonly opsPerSec: number;
+  /** Per successful operation, first attempt to success, retries included. */
+  readonly latencyMs: LatencySummary;
+  /** Time spent in the statement that takes the lock, in total and per operation. */
+  readonly lockWaitMs: { readonly total: number; readonly perOperation: number };
+  /** Server clock: the last worker's first critical statement minus the first one's. */
+  readonly startSpreadMs: number | null;
+  /** Distinct OS threads that ran a worker. */
+  readonly threads: number;
+  /** Distinct errors seen, most frequent first. */
+  readonly errors: readonly ErrorSample[];
+  readonly database: {
+    readonly engine: EngineName;
+    /** Connection URL with the password masked. */
+    readonly url: string;
+    readonly serverVersion: string;
+    readonly schema: string;
+    /** True when the schema was left on the server (--keep). */
+    readonly schemaKept: boolean;
+  };
+  /** Present when --expect was given. */
+  readonly expectation: { readonly expected: Expectation; readonly met: boolean } | null;
+  readonly options: {
+    readonly scenario: string;
+    readonly mode: string;
+    readonly workers: number;
+    readonly increments: number;
+    /** null when unbounded. */
+    readonly maxRetries: number | null;
+    readonly barrierTimeoutMs: number;
+    readonly keep: boolean;
+    readonly expect: Expectation | null;
+  };
+}
+
+export interface ResultInputs {
+  readonly options: ResolvedOptions;
+  readonly totals: WorkerTotals;
+  readonly verification: Verification;
+  readonly setupMs: number;
+  readonly elapsedMs: number;
+  readonly database: RaceResult['database'];
+}
+
+const round = (value: number, places = 3) => Math.round(value * 10 ** places) / 10 ** places;
+
+export function buildResult({ options, totals, verification, setupMs, elapsedMs, database }: ResultInputs): RaceResult {
+  const operations = options.workers * options.increments;
+  const verdict: Verdict = verification.holds ? 'CORRECT' : 'RACE';
+  const observed: Expectation = verdict === 'CORRECT' ? 'correct' : 'race';
+  return {
+    schemaVersion: 1,
+    verdict,
+    scenario: options.scenario.name,
+    mode: options.mode.name,
+    invariant: verification.invariant,
+    unit: options.scenario.operation.one,
+    workers: options.workers,
+    increments: options.increments,
+    operations,
+    expected: verification.expected,
+    actual: verification.actual,
+    lost: verification.expected - verification.actual,
+    succeeded: totals.succeeded,
+    failed: totals.failures.total,
+    retries: totals.retries.total,
+    retriesByCause: { serialization: totals.retries.serialization, deadlock: totals.retries.deadlock, conflict: totals.retries.conflict },
+    failures: totals.failures,
+    attemptsPerOperation: round((operations + totals.retries.total) / operations, 2),
+    elapsedMs: round(elapsedMs),
+    setupMs: round(setupMs),
+    opsPerSec: elapsedMs > 0 ? Math.round(totals.succeeded / (elapsedMs / 1000)) : 0,
+    latencyMs: totals.latencyMs,
+    lockWaitMs: { total: totals.lockWaitMs, perOperation: round(totals.lockWaitMs / operations) },
+    startSpreadMs: totals.startSpreadMs,
+    threads: totals.distinctThreads,
+    errors: totals.errors,
+    database,
+    expectation: options.expect === null ? null : { expected: options.expect, met: options.expect === observed },
+    options: {
+      scenario: options.scenario.name,
+      mode: options.mode.name,
+      workers: options.workers,
+      increments: options.increments,
+      maxRetries: Number.isFinite(options.maxRetries) ? options.maxRetries : null,
+      barrierTimeoutMs: options.barrierTimeoutMs,
+      keep: options.keep,
+      expect: options.expect,
+    },
+  };
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { main } from './cli/main.js';
+import { AbortedError } from './errors.js';
+
+// The first Ctrl-C (or SIGTERM) aborts the run, which tears everything down and exits 130/143;
+// a second one exits at once (the embedded server's exit hook still stops it).
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    controller.abort(new AbortedError(signal));
+  });
+}
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+});

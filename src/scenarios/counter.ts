@@ -1,0 +1,200 @@
+import type pg from 'pg';
+import { SERVER_NOW_MS, StatementRunner } from './statements.js';
+import type { AttemptOutcome, ModeSpec, Scenario, Session } from './types.js';
+
+/** The one user whose counter every worker increments. */
+const USER_ID = 1;
+/** A user with no row: warm-up statements run against it and touch nothing. */
+const WARM_UP_ID = 0;
+/**
+ * First key of the two-key advisory lock ("RACE" in ASCII), so the rig's locks cannot collide
+ * with an application's single-key advisory locks on a shared server.
+ */
+const ADVISORY_NAMESPACE = 0x52414345;
+
+const SQL = {
+  read: `SELECT counter, version, ${SERVER_NOW_MS} FROM user_counter WHERE user_id = $1`,
+  readForUpdate: `SELECT counter, ${SERVER_NOW_MS} FROM user_counter WHERE user_id = $1 FOR UPDATE`,
+  readForNoKeyUpdate: `SELECT counter, ${SERVER_NOW_MS} FROM user_counter WHERE user_id = $1 FOR NO KEY UPDATE`,
+  readAfterLock: 'SELECT counter FROM user_counter WHERE user_id = $1',
+  write: 'UPDATE user_counter SET counter = $2 WHERE user_id = $1',
+  writeIfVersion:
+    'UPDATE user_counter SET counter = $2, version = version + 1 WHERE user_id = $1 AND version = $3',
+  increment: `UPDATE user_counter SET counter = counter + 1 WHERE user_id = $1 RETURNING ${SERVER_NOW_MS}`,
+  advisoryLock: `SELECT pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, $1), ${SERVER_NOW_MS}`,
+  append: `INSERT INTO user_counter_activity (user_id, worker) VALUES ($1, $2) RETURNING ${SERVER_NOW_MS}`,
+} as const;
+
+export const COUNTER_MODES: readonly ModeSpec[] = [
+  {
+    name: 'lost',
+    summary: 'SELECT, then UPDATE to the value read + 1, at READ COMMITTED: two workers read the same value and one write is lost.',
+    outcome: 'race',
+    retries: false,
+  },
+  {
+    name: 'inplace',
+    summary: 'UPDATE … SET counter = counter + 1: the row lock is taken before the value is read, so nothing is lost.',
+    outcome: 'correct',
+    retries: false,
+  },
+  {
+    name: 'for-update',
+    summary: 'SELECT … FOR UPDATE, then UPDATE, in one transaction: the read takes the row lock, so writers queue.',
+    outcome: 'correct',
+    retries: false,
+  },
+  {
+    name: 'for-no-key-update',
+    summary: 'As for-update with FOR NO KEY UPDATE: a weaker lock that still serializes writers but lets foreign-key checks through.',
+    outcome: 'correct',
+    retries: false,
+  },
+  {
+    name: 'optimistic',
+    summary: 'Read counter and version, UPDATE … WHERE version = <read version>: 0 rows means another worker won, so retry.',
+    outcome: 'correct',
+    retries: true,
+  },
+  {
+    name: 'serializable',
+    summary: 'The lost-update read-modify-write at SERIALIZABLE: the server aborts one of two conflicting transactions (40001); retried.',
+    outcome: 'correct',
+    retries: true,
+  },
+  {
+    name: 'repeatable-read',
+    summary: 'The same at REPEATABLE READ: updating a row changed since the snapshot fails with 40001; retried.',
+    outcome: 'correct',
+    retries: true,
+  },
+  {
+    name: 'advisory',
+    summary: 'pg_advisory_xact_lock on the user id, then the read-modify-write: an application-level mutex held until commit.',
+    outcome: 'correct',
+    retries: false,
+  },
+  {
+    name: 'append',
+    summary: 'INSERT one activity row per increment and count(*) them: no shared row, so no row lock and nothing to lose.',
+    outcome: 'correct',
+    retries: false,
+  },
+];
+
+type Attempt = (db: StatementRunner, userId: number) => Promise<AttemptOutcome>;
+
+interface CounterRow {
+  counter: number;
+  version: number;
+}
+
+/** Read, then write what was read + 1; `begin` opens the transaction (or nothing). */
+function readModifyWrite(begin: string | null, read: string, readLocks: boolean): Attempt {
+  return async (db, userId) => {
+    if (begin) await db.simple(begin);
+    const { row, ms } = await db.timedRow<CounterRow>(read, [userId]);
+    await db.run(SQL.write, [userId, (row?.counter ?? 0) + 1]);
+    if (begin) await db.simple('COMMIT');
+    return { kind: 'done', lockWaitMs: readLocks ? ms : 0 };
+  };
+}
+
+const ATTEMPTS: Record<string, Attempt> = {
+  lost: readModifyWrite(null, SQL.read, false),
+  'for-update': readModifyWrite('BEGIN', SQL.readForUpdate, true),
+  'for-no-key-update': readModifyWrite('BEGIN', SQL.readForNoKeyUpdate, true),
+  serializable: readModifyWrite('BEGIN ISOLATION LEVEL SERIALIZABLE', SQL.read, false),
+  'repeatable-read': readModifyWrite('BEGIN ISOLATION LEVEL REPEATABLE READ', SQL.read, false),
+
+  inplace: async (db, userId) => {
+    const { ms } = await db.timedRow(SQL.increment, [userId]);
+    return { kind: 'done', lockWaitMs: ms };
+  },
+
+  optimistic: async (db, userId) => {
+    const read = await db.row<CounterRow>(SQL.read, [userId]);
+    const written = await db.run(SQL.writeIfVersion, [userId, (read?.counter ?? 0) + 1, read?.version ?? -1]);
+    return { kind: written === 1 ? 'done' : 'conflict', lockWaitMs: 0 };
+  },
+
+  advisory: async (db, userId) => {
+    await db.simple('BEGIN');
+    const { ms } = await db.timedRow(SQL.advisoryLock, [userId]);
+    const read = await db.row<CounterRow>(SQL.readAfterLock, [userId]);
+    await db.run(SQL.write, [userId, (read?.counter ?? 0) + 1]);
+    await db.simple('COMMIT');
+    return { kind: 'done', lockWaitMs: ms };
+  },
+};
+
+function appendSession(db: StatementRunner, workerIndex: number): Session {
+  const append = async (userId: number): Promise<AttemptOutcome> => {
+    const { ms } = await db.timedRow(SQL.append, [userId, workerIndex]);
+    return { kind: 'done', lockWaitMs: ms };
+  };
+  return {
+    // The insert must really run to be warm, so it runs in a transaction that is rolled back.
+    warmUp: async () => {
+      await db.simple('BEGIN');
+      await append(WARM_UP_ID);
+      await db.simple('ROLLBACK');
+      db.resetServerTime();
+    },
+    attempt: () => append(USER_ID),
+    firstStatementAtMs: () => db.firstServerTimeMs(),
+  };
+}
+
+export const counter: Scenario = {
+  name: 'counter',
+  summary: 'Every worker increments the same user counter (the classic lost-update lab).',
+  operation: { one: 'increment', many: 'increments' },
+  modes: COUNTER_MODES,
+
+  async setup(db) {
+    await db.query(`
+      CREATE TABLE user_counter (
+        user_id integer PRIMARY KEY,
+        counter integer NOT NULL DEFAULT 0,
+        version integer NOT NULL DEFAULT 0
+      );
+      CREATE TABLE user_counter_activity (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        user_id integer NOT NULL,
+        worker integer NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      );
+      INSERT INTO user_counter (user_id) VALUES (${USER_ID});
+    `);
+  },
+
+  async openSession(client: pg.ClientBase, { mode, workerIndex }) {
+    const db = new StatementRunner(client);
+    if (mode === 'append') return appendSession(db, workerIndex);
+    const attempt = ATTEMPTS[mode];
+    if (!attempt) throw new Error(`counter has no mode '${mode}'`);
+    return {
+      warmUp: async () => {
+        await attempt(db, WARM_UP_ID);
+        db.resetServerTime();
+      },
+      attempt: () => attempt(db, USER_ID),
+      firstStatementAtMs: () => db.firstServerTimeMs(),
+    };
+  },
+
+  async verify(db, { mode, succeeded }) {
+    if (mode === 'append') {
+      const { rows } = await db.query<{ n: number }>(
+        'SELECT count(*)::integer AS n FROM user_counter_activity WHERE user_id = $1',
+        [USER_ID],
+      );
+      const actual = rows[0]?.n ?? 0;
+      return { invariant: 'activity rows = successful increments', expected: succeeded, actual, holds: actual === succeeded };
+    }
+    const { rows } = await db.query<{ counter: number }>('SELECT counter FROM user_counter WHERE user_id = $1', [USER_ID]);
+    const actual = rows[0]?.counter ?? 0;
+    return { invariant: 'counter = successful increments', expected: succeeded, actual, holds: actual === succeeded };
+  },
+};

@@ -1,0 +1,66 @@
+import type pg from 'pg';
+import { performance } from 'node:perf_hooks';
+
+/**
+ * The server's `now()` in epoch milliseconds with microsecond fraction, as column `t`.
+ * `now()` is the arrival time of the statement that started the transaction: the statement
+ * itself in autocommit mode, the `BEGIN` inside a transaction. That makes it the server-side
+ * start of the critical section, which is what the start spread is measured on.
+ */
+export const SERVER_NOW_MS = '(extract(epoch FROM now()) * 1000)::float8 AS t';
+
+/**
+ * Runs a worker's statements as named prepared statements on its own client: each text is
+ * parsed and planned once per connection (during warm-up), then only bound and executed.
+ */
+export class StatementRunner {
+  private readonly names = new Map<string, string>();
+  /** `t` of the first row that carried one since the last reset. */
+  private firstServerTime: number | null = null;
+
+  constructor(private readonly client: pg.ClientBase) {}
+
+  /** A statement without parameters (`BEGIN`, `COMMIT`) over the simple protocol. */
+  async simple(text: string): Promise<void> {
+    await this.client.query(text);
+  }
+
+  /** Runs a statement and returns how many rows it changed or returned. */
+  async run(text: string, values: unknown[]): Promise<number> {
+    const result = await this.client.query(this.prepared(text, values));
+    return result.rowCount ?? 0;
+  }
+
+  async row<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T | undefined> {
+    const result = await this.client.query<T>(this.prepared(text, values));
+    const row = result.rows[0];
+    if (this.firstServerTime === null && typeof row?.t === 'number') this.firstServerTime = row.t;
+    return row;
+  }
+
+  /** Server clock (epoch ms) of the first statement since `resetServerTime` that selected `SERVER_NOW_MS`. */
+  firstServerTimeMs(): number | null {
+    return this.firstServerTime;
+  }
+
+  /** Forgets the warm-up's statements, so the next one marks the start of the race. */
+  resetServerTime(): void {
+    this.firstServerTime = null;
+  }
+
+  /** As `row`, and how long the statement took (a lock wait shows up here). */
+  async timedRow<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<{ row: T | undefined; ms: number }> {
+    const started = performance.now();
+    const row = await this.row<T>(text, values);
+    return { row, ms: performance.now() - started };
+  }
+
+  private prepared(text: string, values: unknown[]): pg.QueryConfig {
+    let name = this.names.get(text);
+    if (!name) {
+      name = `race_rig_${this.names.size}`;
+      this.names.set(text, name);
+    }
+    return { name, text, values };
+  }
+}

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { readAndDropSchema, testDatabaseUrl } from '../helpers/database.js';
+import { cliEnv, runCli, startCli } from '../helpers/cli.js';
+import { embeddedTraces } from '../helpers/leftovers.js';
+
+describe('race-rig command line', () => {
+  it('--json prints one object that matches what the database holds', async () => {
+    const run = await runCli(['--json', '--db', testDatabaseUrl(), '--keep', '-w', '4', '-n', '25', '--mode', 'inplace']);
+
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    const held = await readAndDropSchema(result.database.schema);
+    expect(held.counter).toBe(100);
+    expect(result).toMatchObject({ verdict: 'CORRECT', expected: 100, actual: 100, lost: 0, retries: 0, workers: 4, increments: 25 });
+    for (const key of ['p50', 'p95', 'p99', 'max']) expect(typeof result.latencyMs[key]).toBe('number');
+    expect(Object.keys(result.failures).sort()).toEqual(['deadlock', 'maxRetries', 'other', 'serialization', 'total']);
+    expect(typeof result.elapsedMs).toBe('number');
+    expect(typeof result.opsPerSec).toBe('number');
+    expect(typeof result.startSpreadMs).toBe('number');
+    expect(result.options).toMatchObject({ mode: 'inplace', workers: 4, increments: 25, maxRetries: null });
+  });
+
+  it('never prints the password of --db', async () => {
+    const url = testDatabaseUrl();
+    const password = decodeURIComponent(new URL(url).password);
+    expect(password.length).toBeGreaterThan(0);
+
+    const json = await runCli(['--json', '--db', url, '-w', '2', '-n', '5']);
+    const report = await runCli(['--db', url, '-w', '2', '-n', '5']);
+    const failure = await runCli(['--db', url, '-w', '2', '-n', '5', '--barrier-timeout', '1']);
+
+    expect(failure.code).toBe(2);
+    for (const run of [json, report, failure]) expect(run.stdout + run.stderr).not.toContain(password);
+    expect(JSON.parse(json.stdout).database.url).toContain(':***@');
+  });
+
+  it('exits 1 when --expect does not match the verdict, 0 when it does', async () => {
+    const db = testDatabaseUrl();
+    const mismatch = await runCli(['--db', db, '-w', '8', '-n', '50', '--mode', 'lost', '--expect', 'correct']);
+    const match = await runCli(['--db', db, '-w', '4', '-n', '10', '--mode', 'for-update', '--expect', 'correct']);
+
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stdout).toContain('RACE');
+    expect(match.code).toBe(0);
+    expect(match.stdout).toContain('CORRECT');
+  });
+
+  it('--help lists every flag with its default', async () => {
+    const run = await runCli(['--help']);
+
+    expect(run.code).toBe(0);
+    for (const flag of ['--workers', '--increments', '--mode', '--scenario', '--db', '--max-retries', '--barrier-timeout', '--expect', '--json', '--keep', '--verbose', '--color']) {
+      expect(run.stdout).toContain(flag);
+    }
+    expect(run.stdout).toContain('[default: 10]');
+    expect(run.stdout).toContain('[default: unbounded]');
+  });
+
+  it.each([
+    [['--workers', '0'], /--workers must be a whole number from 1 to 1000 \(got 0\)/],
+    [['--workers', '-3'], /--workers must be a whole number/],
+    [['--workers', '2.5'], /--workers must be a whole number/],
+    [['--workers', 'many'], /--workers must be a whole number/],
+    [['--increments', '99999999'], /--increments must be a whole number from 1 to 1000000/],
+    [['--mode', 'yolo'], /unknown --mode 'yolo' for counter; choose one of: lost, inplace/],
+    [['--scenario', 'bank'], /unknown --scenario 'bank'/],
+    [['--expect', 'maybe'], /--expect must be 'race' or 'correct'/],
+    [['--max-retries', '-1'], /--max-retries must be a whole number/],
+    [['--bogus'], /Unknown argument: bogus/],
+    [['--keep'], /--keep needs --db/],
+    [['--db', 'mysql://x@y/z'], /--db must start with postgres:\/\//],
+  ])('rejects %j with one line on stderr and exit 2', async (args, message) => {
+    const run = await runCli(args);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports an unreachable --db in one line with exit 2', async () => {
+    const run = await runCli(['--db', 'postgres://nobody:secret-pw@127.0.0.1:1/none', '-w', '2']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^race-rig: cannot connect to postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none: /);
+    expect(run.stderr).not.toContain('secret-pw');
+  });
+
+  it('runs on the embedded default and leaves nothing behind', async () => {
+    const before = embeddedTraces();
+
+    const run = await runCli(['--json', '-w', '4', '-n', '10', '--mode', 'advisory'], cliEnv());
+
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'CORRECT', expected: 40, actual: 40, database: { engine: 'embedded' } });
+    expect(embeddedTraces()).toEqual(before);
+  });
+
+  it('Ctrl-C stops the run, the embedded server and removes its directory (exit 130)', async () => {
+    const before = embeddedTraces();
+    const { child, finished } = startCli(['-w', '20', '-n', '100000', '--mode', 'for-update']);
+
+    // Wait until this run's server is up (its data directory has a postmaster.pid), then interrupt.
+    const deadline = Date.now() + 30_000;
+    let started = false;
+    while (!started && Date.now() < deadline) {
+      await sleep(50);
+      started = embeddedTraces().dirs.some((dir) => !before.dirs.includes(dir) && existsSync(`${dir}/postmaster.pid`));
+    }
+    expect(started).toBe(true);
+    await sleep(1500);
+    child.kill('SIGINT');
+    const run = await finished;
+
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/^race-rig: interrupted by SIGINT; cleaned up\n$/);
+    expect(embeddedTraces()).toEqual(before);
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkerResult } from '../../src/protocol.js';
+import { aggregateResults, startSpread } from '../../src/report/aggregate.js';
+import { createLatencyHistogram, encodeHistogram, recordMs } from '../../src/report/latency.js';
+
+function workerResult(overrides: Partial<WorkerResult> & { latenciesMs?: number[] }): WorkerResult {
+  const histogram = createLatencyHistogram();
+  for (const ms of overrides.latenciesMs ?? []) recordMs(histogram, ms);
+  const { latenciesMs: _latencies, ...rest } = overrides;
+  return {
+    index: 0,
+    threadId: 1,
+    succeeded: 0,
+    failures: { serialization: 0, deadlock: 0, maxRetries: 0, other: 0 },
+    retries: { serialization: 0, deadlock: 0, conflict: 0 },
+    firstStatementAtMs: null,
+    latencyHistogram: encodeHistogram(histogram),
+    lockWaitMs: 0,
+    errors: [],
+    ...rest,
+  };
+}
+
+describe('aggregateResults', () => {
+  const results = [
+    workerResult({
+      index: 0,
+      threadId: 11,
+      succeeded: 3,
+      failures: { serialization: 0, deadlock: 1, maxRetries: 2, other: 0 },
+      retries: { serialization: 4, deadlock: 1, conflict: 0 },
+      firstStatementAtMs: 1_000.25,
+      latenciesMs: [1, 2, 3],
+      lockWaitMs: 1.5,
+      errors: [{ code: '40P01', message: 'deadlock detected', count: 1 }],
+    }),
+    workerResult({
+      index: 1,
+      threadId: 12,
+      succeeded: 2,
+      failures: { serialization: 1, deadlock: 0, maxRetries: 0, other: 1 },
+      retries: { serialization: 0, deadlock: 0, conflict: 7 },
+      firstStatementAtMs: 1_003.75,
+      latenciesMs: [100, 4],
+      lockWaitMs: 2,
+      errors: [
+        { code: '40P01', message: 'deadlock detected', count: 2 },
+        { code: null, message: 'Connection terminated', count: 1 },
+      ],
+    }),
+  ];
+
+  it('adds up operations, failures by kind and retries by cause', () => {
+    const totals = aggregateResults(results);
+
+    expect(totals.succeeded).toBe(5);
+    expect(totals.failures).toEqual({ serialization: 1, deadlock: 1, maxRetries: 2, other: 1, total: 5 });
+    expect(totals.retries).toEqual({ serialization: 4, deadlock: 1, conflict: 7, total: 12 });
+    expect(totals.lockWaitMs).toBe(3.5);
+    expect(totals.distinctThreads).toBe(2);
+  });
+
+  it('merges the workers latency histograms', () => {
+    const { latencyMs } = aggregateResults(results);
+
+    expect(latencyMs.max).toBeCloseTo(100, 0);
+    expect(latencyMs.p50).toBeCloseTo(3, 1);
+    expect(latencyMs.mean).toBeCloseTo(22, 0);
+  });
+
+  it('merges identical errors and puts the most frequent first', () => {
+    expect(aggregateResults(results).errors).toEqual([
+      { code: '40P01', message: 'deadlock detected', count: 3 },
+      { code: null, message: 'Connection terminated', count: 1 },
+    ]);
+  });
+
+  it('measures the start spread on the server clock, ignoring workers that never started', () => {
+    expect(aggregateResults(results).startSpreadMs).toBe(3.5);
+    expect(startSpread([null, 5, null])).toBe(0);
+    expect(startSpread([null])).toBeNull();
+  });
+});

@@ -1,0 +1,96 @@
+import { performance } from 'node:perf_hooks';
+import { failureKindOf, isConnectionLost, sqlstateOf } from '../src/db/sqlstate.js';
+import type { ErrorSample, FailureKind, RetryCause } from '../src/protocol.js';
+import { createLatencyHistogram, encodeHistogram, recordMs } from '../src/report/latency.js';
+import type { Session } from '../src/scenarios/types.js';
+
+const MAX_ERROR_SAMPLES = 5;
+
+export interface LoopOptions {
+  readonly operations: number;
+  readonly maxRetries: number;
+  /** Whether this mode retries conflicts, serialization failures and deadlocks. */
+  readonly retries: boolean;
+  /** Ends the transaction an attempt left open when it failed. */
+  readonly rollback: () => Promise<void>;
+}
+
+export interface LoopTally {
+  succeeded: number;
+  failures: Record<FailureKind, number>;
+  retries: Record<RetryCause, number>;
+  firstStatementAtMs: number | null;
+  latencyHistogram: string;
+  lockWaitMs: number;
+  errors: ErrorSample[];
+}
+
+/**
+ * Runs the worker's operations one after another, each until it succeeds, fails, or runs out
+ * of retries. Failures are counted, never thrown: the coordinator needs every number to check
+ * the invariant. A lost connection ends the loop and counts what is left as failed.
+ */
+export async function runOperations(session: Session, options: LoopOptions): Promise<LoopTally> {
+  const latency = createLatencyHistogram();
+  const tally: LoopTally = {
+    succeeded: 0,
+    failures: { serialization: 0, deadlock: 0, maxRetries: 0, other: 0 },
+    retries: { serialization: 0, deadlock: 0, conflict: 0 },
+    firstStatementAtMs: null,
+    latencyHistogram: '',
+    lockWaitMs: 0,
+    errors: [],
+  };
+
+  const noteError = (code: string | null, message: string) => {
+    const known = tally.errors.find((sample) => sample.code === code && sample.message === message);
+    if (known) (known as { count: number }).count += 1;
+    else if (tally.errors.length < MAX_ERROR_SAMPLES) tally.errors.push({ code, message, count: 1 });
+  };
+
+  operations: for (let done = 0; done < options.operations; done++) {
+    const started = performance.now();
+    for (let retriesUsed = 0; ; retriesUsed++) {
+      let cause: RetryCause;
+      try {
+        const outcome = await session.attempt();
+        tally.lockWaitMs += outcome.lockWaitMs;
+        if (outcome.kind === 'done') {
+          tally.succeeded += 1;
+          recordMs(latency, performance.now() - started);
+          continue operations;
+        }
+        cause = 'conflict';
+      } catch (error) {
+        const code = sqlstateOf(error);
+        const message = error instanceof Error ? error.message : String(error);
+        if (isConnectionLost(code)) {
+          noteError(code, message);
+          tally.failures.other += options.operations - done;
+          break operations;
+        }
+        await options.rollback();
+        const kind = failureKindOf(code);
+        if (kind === 'other' || !options.retries) {
+          noteError(code, message);
+          tally.failures[kind] += 1;
+          continue operations;
+        }
+        cause = kind;
+      }
+      if (!options.retries) {
+        tally.failures.other += 1;
+        continue operations;
+      }
+      if (retriesUsed >= options.maxRetries) {
+        tally.failures.maxRetries += 1;
+        continue operations;
+      }
+      tally.retries[cause] += 1;
+    }
+  }
+
+  tally.firstStatementAtMs = session.firstStatementAtMs();
+  tally.latencyHistogram = encodeHistogram(latency);
+  return tally;
+}

@@ -1,0 +1,48 @@
+import pg from 'pg';
+import { threadId } from 'node:worker_threads';
+import { arriveAndWait } from '../src/barrier.js';
+import type { WorkerResult, WorkerTask } from '../src/protocol.js';
+import { findMode, findScenario } from '../src/scenarios/index.js';
+import { runOperations } from './operation-loop.js';
+
+/**
+ * One worker thread's whole run: its own connection, warmed up before the start barrier so that
+ * connecting and preparing are never inside the race, then the critical section in a loop.
+ */
+export default async function raceWorker(task: WorkerTask): Promise<WorkerResult> {
+  const scenario = findScenario(task.scenario);
+  const mode = scenario && findMode(scenario, task.mode);
+  if (!scenario || !mode) throw new Error(`unknown scenario or mode: ${task.scenario}/${task.mode}`);
+
+  const client = new pg.Client({
+    ...task.connection,
+    application_name: `race-rig worker ${task.index}`,
+    options: `-c search_path=${task.schema}`,
+  });
+  // Without a listener, a connection dropped between queries would crash the thread; the next
+  // query reports the loss and the operation loop counts it.
+  client.on('error', () => {});
+
+  try {
+    await client.connect();
+    const session = await scenario.openSession(client, { mode: mode.name, workerIndex: task.index });
+    await session.warmUp();
+
+    const arrival = arriveAndWait(task.barrier, task.barrierTimeoutMs);
+    if (arrival === 'broken') throw new Error('the start barrier was broken by the coordinator');
+    if (arrival === 'timed-out') throw new Error(`not released within ${task.barrierTimeoutMs} ms`);
+
+    const tally = await runOperations(session, {
+      operations: task.operations,
+      maxRetries: task.maxRetries,
+      retries: mode.retries,
+      rollback: () => client.query('ROLLBACK').then(
+        () => undefined,
+        () => undefined,
+      ),
+    });
+    return { index: task.index, threadId, ...tally };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
