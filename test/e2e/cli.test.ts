@@ -108,7 +108,7 @@ describe('race-rig command line', () => {
     let started = false;
     while (!started && Date.now() < deadline) {
       await sleep(50);
-      started = embeddedTraces().dirs.some((dir) => !before.dirs.includes(dir) && existsSync(`${dir}/postmaster.pid`));
+      started = embeddedTraces().dirs.some((dir) => !before.dirs.includes(dir) && existsSync(`${dir}/data/postmaster.pid`));
     }
     expect(started).toBe(true);
     await sleep(1500);
