@@ -1,6 +1,8 @@
+import type { RecordableHistogram } from 'node:perf_hooks';
+
 /**
  * The plain-data messages between the coordinator and its worker threads. Everything here
- * survives structured cloning: no class instances, no functions (a `pg` error's fields are
+ * survives structured cloning: no functions, no class instances but Node's cloneable histogram (a `pg` error's fields are
  * copied into `ErrorSample` before they cross).
  */
 
@@ -47,8 +49,8 @@ export interface WorkerResult {
   readonly retries: Readonly<Record<RetryCause, number>>;
   /** Server clock (epoch ms) at the worker's first critical statement; null if it never ran one. */
   readonly firstStatementAtMs: number | null;
-  /** Latency per successful operation in microseconds, as a compressed HDR histogram. */
-  readonly latencyHistogram: string;
+  /** Latency per successful operation in microseconds (an HDR histogram; survives postMessage). */
+  readonly latency: RecordableHistogram;
   /** Total time spent in the statement that takes the lock (0 for modes that take none). */
   readonly lockWaitMs: number;
   readonly errors: readonly ErrorSample[];

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { failureKindOf, isConnectionLost, sqlstateOf } from '../src/db/sqlstate.js';
 import type { ErrorSample, FailureKind, RetryCause } from '../src/protocol.js';
-import { createLatencyHistogram, encodeHistogram, recordMs } from '../src/report/latency.js';
+import { createLatencyHistogram, recordMs } from '../src/report/latency.js';
+import type { LatencyHistogram } from '../src/report/latency.js';
 import type { Session } from '../src/scenarios/types.js';
 
 const MAX_ERROR_SAMPLES = 5;
@@ -20,7 +21,7 @@ export interface LoopTally {
   failures: Record<FailureKind, number>;
   retries: Record<RetryCause, number>;
   firstStatementAtMs: number | null;
-  latencyHistogram: string;
+  latency: LatencyHistogram;
   lockWaitMs: number;
   errors: ErrorSample[];
 }
@@ -33,11 +34,11 @@ export interface LoopTally {
 export async function runOperations(session: Session, options: LoopOptions): Promise<LoopTally> {
   const latency = createLatencyHistogram();
   const tally: LoopTally = {
+    latency,
     succeeded: 0,
     failures: { serialization: 0, deadlock: 0, maxRetries: 0, other: 0 },
     retries: { serialization: 0, deadlock: 0, conflict: 0 },
     firstStatementAtMs: null,
-    latencyHistogram: '',
     lockWaitMs: 0,
     errors: [],
   };
@@ -91,6 +92,5 @@ export async function runOperations(session: Session, options: LoopOptions): Pro
   }
 
   tally.firstStatementAtMs = session.firstStatementAtMs();
-  tally.latencyHistogram = encodeHistogram(latency);
   return tally;
 }

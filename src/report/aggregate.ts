@@ -45,7 +45,7 @@ export function aggregateResults(results: readonly WorkerResult[]): WorkerTotals
     succeeded: results.reduce((sum, result) => sum + result.succeeded, 0),
     failures: sumBy(FAILURE_KINDS, results.map((result) => result.failures)),
     retries: sumBy(RETRY_CAUSES, results.map((result) => result.retries)),
-    latencyMs: summarizeLatency(results.map((result) => result.latencyHistogram)),
+    latencyMs: summarizeLatency(results.map((result) => result.latency)),
     lockWaitMs: Math.round(results.reduce((sum, result) => sum + result.lockWaitMs, 0) * 1000) / 1000,
     startSpreadMs: startSpread(results.map((result) => result.firstStatementAtMs)),
     distinctThreads: new Set(results.map((result) => result.threadId)).size,

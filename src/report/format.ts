@@ -46,8 +46,9 @@ function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
     { lost: [result.lost === 0 ? '0' : paint.red.bold(`${integer.format(result.lost)} (${percent(result.lost, result.expected)})`)] },
     {
       retries: [
-        `${integer.format(result.retries)}  (serialization ${retriesByCause.serialization}, deadlock ${retriesByCause.deadlock}, ` +
-          `version conflict ${retriesByCause.conflict}; ${decimal.format(result.attemptsPerOperation)} attempts per ${unit})`,
+        `${integer.format(result.retries)}  (${decimal.format(result.attemptsPerOperation)} ` +
+          `${result.attemptsPerOperation === 1 ? 'attempt' : 'attempts'} per ${unit}; ` +
+          `serialization ${retriesByCause.serialization}, deadlock ${retriesByCause.deadlock}, version conflict ${retriesByCause.conflict})`,
       ],
     },
     {

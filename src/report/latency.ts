@@ -1,10 +1,13 @@
-import * as hdr from 'hdr-histogram-js';
+import { createHistogram } from 'node:perf_hooks';
+import type { RecordableHistogram } from 'node:perf_hooks';
 
 /**
- * Latencies are recorded in whole microseconds into HDR histograms (3 significant digits);
- * workers send theirs back compressed and the coordinator merges them, as autocannon does.
+ * Latencies are recorded in whole microseconds into HDR histograms: Node's built-in one
+ * (perf_hooks.createHistogram, backed by HdrHistogram_c). Each worker thread records its own;
+ * the histogram survives postMessage, and the coordinator merges them with `add`, as autocannon
+ * does. Being built in, it costs each of a hundred threads no module to load.
  */
-const BIT_BUCKET_SIZE = 32;
+export type LatencyHistogram = RecordableHistogram;
 
 export interface LatencySummary {
   readonly p50: number;
@@ -14,34 +17,28 @@ export interface LatencySummary {
   readonly mean: number;
 }
 
-export type LatencyHistogram = hdr.Histogram;
+/** One hour in microseconds: the largest latency recorded without clamping. */
+const HIGHEST_US = 3_600_000_000;
 
 export function createLatencyHistogram(): LatencyHistogram {
-  return hdr.build({ bitBucketSize: BIT_BUCKET_SIZE, autoResize: true, numberOfSignificantValueDigits: 3 });
+  return createHistogram({ lowest: 1, highest: HIGHEST_US, figures: 3 });
 }
 
 export function recordMs(histogram: LatencyHistogram, ms: number): void {
-  histogram.recordValue(Math.max(1, Math.round(ms * 1000)));
+  histogram.record(Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000))));
 }
 
-export function encodeHistogram(histogram: LatencyHistogram): string {
-  return hdr.encodeIntoCompressedBase64(histogram);
-}
-
-/** Merges encoded histograms into one summary, in milliseconds. */
-export function summarizeLatency(encoded: readonly string[]): LatencySummary {
+/** Merges the workers' histograms into one summary, in milliseconds. */
+export function summarizeLatency(histograms: readonly LatencyHistogram[]): LatencySummary {
   const merged = createLatencyHistogram();
-  for (const item of encoded) {
-    const histogram = hdr.decodeFromCompressedBase64(item, BIT_BUCKET_SIZE);
-    merged.add(histogram);
-  }
-  if (merged.totalCount === 0) return { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
+  for (const histogram of histograms) merged.add(histogram);
+  if (merged.count === 0) return { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
   const ms = (us: number) => Math.round(us) / 1000;
   return {
-    p50: ms(merged.getValueAtPercentile(50)),
-    p95: ms(merged.getValueAtPercentile(95)),
-    p99: ms(merged.getValueAtPercentile(99)),
-    max: ms(merged.maxValue),
-    mean: Math.round(merged.mean) / 1000,
+    p50: ms(merged.percentile(50)),
+    p95: ms(merged.percentile(95)),
+    p99: ms(merged.percentile(99)),
+    max: ms(merged.max),
+    mean: ms(merged.mean),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerResult } from '../../src/protocol.js';
 import { aggregateResults, startSpread } from '../../src/report/aggregate.js';
-import { createLatencyHistogram, encodeHistogram, recordMs } from '../../src/report/latency.js';
+import { createLatencyHistogram, recordMs } from '../../src/report/latency.js';
 
 function workerResult(overrides: Partial<WorkerResult> & { latenciesMs?: number[] }): WorkerResult {
   const histogram = createLatencyHistogram();
@@ -14,7 +14,7 @@ function workerResult(overrides: Partial<WorkerResult> & { latenciesMs?: number[
     failures: { serialization: 0, deadlock: 0, maxRetries: 0, other: 0 },
     retries: { serialization: 0, deadlock: 0, conflict: 0 },
     firstStatementAtMs: null,
-    latencyHistogram: encodeHistogram(histogram),
+    latency: histogram,
     lockWaitMs: 0,
     errors: [],
     ...rest,
