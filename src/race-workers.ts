@@ -118,9 +118,6 @@ export async function raceWorkers(params: RaceWorkersParams): Promise<RaceWorker
       aborted,
     ]);
     return { results, releasedAt, elapsedMs: performance.now() - releasedAt };
-  } catch (error) {
-    barrier.break();
-    throw error;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     // No worker may sleep at the barrier through the teardown.

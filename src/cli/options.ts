@@ -41,7 +41,7 @@ function parser(args: readonly string[]) {
       db: { type: 'string', describe: 'postgres:// URL of an existing server', defaultDescription: '$DATABASE_URL, else an embedded PostgreSQL' },
       'max-retries': { type: 'number', describe: 'retries per operation in the modes that retry', defaultDescription: 'unbounded' },
       'barrier-timeout': { type: 'number', default: DEFAULTS.barrierTimeoutMs, describe: 'ms every worker has to reach the start barrier' },
-      expect: { type: 'string', describe: "exit 1 unless the verdict is this ('race' or 'correct')" },
+      expect: { type: 'string', describe: "exit 1 unless the verdict is this ('race' or 'correct')", defaultDescription: 'none' },
       json: { type: 'boolean', default: false, describe: 'print the result as one JSON object' },
       keep: { type: 'boolean', default: false, describe: 'keep the run schema on the --db server' },
       verbose: { type: 'boolean', default: false, describe: 'print stack traces with errors' },

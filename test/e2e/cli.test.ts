@@ -22,6 +22,13 @@ describe('race-rig command line', () => {
     expect(result.options).toMatchObject({ mode: 'inplace', workers: 4, increments: 25, maxRetries: null });
   });
 
+  it('uses DATABASE_URL when --db is not given', async () => {
+    const run = await runCli(['--json', '-w', '2', '-n', '5', '--mode', 'inplace'], cliEnv({ DATABASE_URL: testDatabaseUrl() }));
+
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'CORRECT', actual: 10, database: { engine: 'external' } });
+  });
+
   it('never prints the password of --db', async () => {
     const url = testDatabaseUrl();
     const password = decodeURIComponent(new URL(url).password);
