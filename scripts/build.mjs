@@ -10,6 +10,7 @@ await build({
     rig: 'src/rig.ts',
     index: 'src/index.ts',
     'race-worker': 'workers/race-worker.ts',
+    bench: 'scripts/bench.ts',
   },
   outdir: 'dist',
   bundle: true,

@@ -1,5 +1,7 @@
 /** race-rig's programmatic API: `runRace(options)` returns what `race-rig --json` prints. */
 export { runRace } from './run-race.js';
+export { startEmbeddedPostgres } from './engines/embedded.js';
+export type { EmbeddedServer } from './engines/embedded.js';
 export { formatResult } from './report/format.js';
 export { DEFAULTS, LIMITS } from './options.js';
 export type { RaceOptions } from './options.js';

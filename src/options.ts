@@ -18,6 +18,10 @@ export interface RaceOptions {
   readonly maxRetries?: number;
   /** How long every worker has to reach the start barrier, in ms (default 30000). */
   readonly barrierTimeoutMs?: number;
+  /** Also hold the workers' first statements at a server-side gate (see src/gate.ts). */
+  readonly gate?: boolean;
+  /** Base delay in ms of the exponential backoff with full jitter before each retry (default 0: none). */
+  readonly backoffMs?: number;
   /** Keep the run's schema on the `--db` server instead of dropping it. */
   readonly keep?: boolean;
   /** The verdict the caller expects; the result says whether it was met. */
@@ -34,6 +38,8 @@ export interface ResolvedOptions {
   readonly db: string | null;
   readonly maxRetries: number;
   readonly barrierTimeoutMs: number;
+  readonly gate: boolean;
+  readonly backoffMs: number;
   readonly keep: boolean;
   readonly expect: Expectation | null;
 }
@@ -45,6 +51,7 @@ export const DEFAULTS = {
   increments: 100,
   maxRetries: Number.POSITIVE_INFINITY,
   barrierTimeoutMs: 30_000,
+  backoffMs: 0,
 } as const;
 
 /** Upper bounds that keep a typo from starting a run that cannot finish. */
@@ -52,6 +59,7 @@ export const LIMITS = {
   workers: 1000,
   increments: 1_000_000,
   barrierTimeoutMs: 3_600_000,
+  backoffMs: 10_000,
 } as const;
 
 function wholeNumber(flag: string, value: number, min: number, max: number): number {
@@ -92,6 +100,8 @@ export function resolveOptions(options: RaceOptions): ResolvedOptions {
     db,
     maxRetries,
     barrierTimeoutMs: wholeNumber('barrier-timeout', options.barrierTimeoutMs ?? DEFAULTS.barrierTimeoutMs, 1, LIMITS.barrierTimeoutMs),
+    gate: options.gate ?? false,
+    backoffMs: wholeNumber('backoff', options.backoffMs ?? DEFAULTS.backoffMs, 0, LIMITS.backoffMs),
     keep,
     expect,
   };

@@ -1,4 +1,5 @@
 import type { RecordableHistogram } from 'node:perf_hooks';
+import type { GateKey } from './gate.js';
 
 /**
  * The plain-data messages between the coordinator and its worker threads. Everything here
@@ -27,6 +28,10 @@ export interface WorkerTask {
   readonly schema: string;
   readonly barrier: SharedArrayBuffer;
   readonly barrierTimeoutMs: number;
+  /** The server-side start gate to queue at after the barrier (--gate), or null. */
+  readonly gate: GateKey | null;
+  /** Base delay of the exponential backoff with full jitter before a retry, ms (0: none). */
+  readonly backoffMs: number;
 }
 
 export const FAILURE_KINDS = ['serialization', 'deadlock', 'maxRetries', 'other'] as const;

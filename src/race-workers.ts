@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { StartBarrier } from './barrier.js';
 import { AbortedError, BarrierError, errorMessage, WorkerError } from './errors.js';
+import type { GateKey } from './gate.js';
 import type { ConnectionSpec, WorkerResult, WorkerTask } from './protocol.js';
 
 /** The bundled worker sits next to the bundled entry points in dist/. */
@@ -22,6 +23,10 @@ export interface RaceWorkersParams {
   readonly connection: ConnectionSpec;
   readonly schema: string;
   readonly barrierTimeoutMs: number;
+  readonly gate: GateKey | null;
+  readonly backoffMs: number;
+  /** Runs once the barrier has released the workers, alongside the race (opens the gate). */
+  readonly afterRelease?: () => Promise<void>;
   readonly signal?: AbortSignal;
 }
 
@@ -80,6 +85,8 @@ export async function raceWorkers(params: RaceWorkersParams): Promise<RaceWorker
         schema: params.schema,
         barrier: barrier.buffer,
         barrierTimeoutMs: params.barrierTimeoutMs + WORKER_WAIT_GRACE_MS,
+        gate: params.gate,
+        backoffMs: params.backoffMs,
       }),
     );
     // Rejections are read through `failedBeforeRelease` or Promise.all below; this keeps the
@@ -111,10 +118,13 @@ export async function raceWorkers(params: RaceWorkersParams): Promise<RaceWorker
     released = true;
     barrier.release();
     const releasedAt = performance.now();
-    const results = await Promise.race([
-      Promise.all(tasks).catch((error: unknown) => {
-        throw new WorkerError(`a worker thread failed during the race: ${errorMessage(error)}`);
-      }),
+    const [results] = await Promise.race([
+      Promise.all([
+        Promise.all(tasks).catch((error: unknown) => {
+          throw new WorkerError(`a worker thread failed during the race: ${errorMessage(error)}`);
+        }),
+        params.afterRelease?.(),
+      ]),
       aborted,
     ]);
     return { results, releasedAt, elapsedMs: performance.now() - releasedAt };

@@ -52,6 +52,8 @@ export interface RaceResult {
   readonly startSpreadMs: number | null;
   /** Distinct OS threads that ran a worker. */
   readonly threads: number;
+  /** Peak resident memory of the process that ran the rig, all threads included, in MB. */
+  readonly peakRssMb: number;
   /** Distinct errors seen, most frequent first. */
   readonly errors: readonly ErrorSample[];
   readonly database: {
@@ -73,6 +75,10 @@ export interface RaceResult {
     /** null when unbounded. */
     readonly maxRetries: number | null;
     readonly barrierTimeoutMs: number;
+    /** Whether the server-side start gate was used (--gate). */
+    readonly gate: boolean;
+    /** Base delay of the retry backoff in ms (0: none). */
+    readonly backoffMs: number;
     readonly keep: boolean;
     readonly expect: Expectation | null;
   };
@@ -119,6 +125,7 @@ export function buildResult({ options, totals, verification, setupMs, elapsedMs,
     lockWaitMs: { total: totals.lockWaitMs, perOperation: round(totals.lockWaitMs / operations) },
     startSpreadMs: totals.startSpreadMs,
     threads: totals.distinctThreads,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     errors: totals.errors,
     database,
     expectation: options.expect === null ? null : { expected: options.expect, met: options.expect === observed },
@@ -129,6 +136,8 @@ export function buildResult({ options, totals, verification, setupMs, elapsedMs,
       increments: options.increments,
       maxRetries: Number.isFinite(options.maxRetries) ? options.maxRetries : null,
       barrierTimeoutMs: options.barrierTimeoutMs,
+      gate: options.gate,
+      backoffMs: options.backoffMs,
       keep: options.keep,
       expect: options.expect,
     },

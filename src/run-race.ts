@@ -6,6 +6,7 @@ import { openDatabase } from './engines/index.js';
 import { AbortedError, DatabaseError, errorMessage, RigError } from './errors.js';
 import { resolveOptions } from './options.js';
 import type { RaceOptions } from './options.js';
+import { closeGate, newGateKey, openGateWhenFull } from './gate.js';
 import { raceWorkers } from './race-workers.js';
 import { aggregateResults } from './report/aggregate.js';
 import { buildResult } from './result.js';
@@ -67,6 +68,8 @@ export async function runRace(options: RaceOptions = {}): Promise<RaceResult> {
     await step(`setting up ${scenario.name}`, () => scenario.setup(admin));
     throwIfAborted(signal);
 
+    const gate = resolved.gate ? newGateKey() : null;
+    if (gate) await step('closing the server gate', () => closeGate(admin, gate));
     const race = await raceWorkers({
       scenario: scenario.name,
       mode: mode.name,
@@ -76,6 +79,9 @@ export async function runRace(options: RaceOptions = {}): Promise<RaceResult> {
       connection: database.connection,
       schema,
       barrierTimeoutMs: resolved.barrierTimeoutMs,
+      gate,
+      backoffMs: resolved.backoffMs,
+      ...(gate ? { afterRelease: () => openGateWhenFull(admin, gate, resolved.workers, resolved.barrierTimeoutMs) } : {}),
       ...(signal ? { signal } : {}),
     });
 

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startEmbedded } from '../src/engines/embedded.js';
+import { startEmbeddedPostgres } from '../src/engines/embedded.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -9,8 +9,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const server = await startEmbedded({ maxConnections: 150 });
-  const { user, password, host, port, database } = server.connection;
-  project.provide('databaseUrl', `postgres://${user}:${password}@${host}:${port}/${database}`);
+  const server = await startEmbeddedPostgres({ maxConnections: 150 });
+  project.provide('databaseUrl', server.url);
   return () => server.stop();
 }

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs } from '../src/backoff.js';
 import { failureKindOf, isConnectionLost, sqlstateOf } from '../src/db/sqlstate.js';
 import type { ErrorSample, FailureKind, RetryCause } from '../src/protocol.js';
 import { createLatencyHistogram, recordMs } from '../src/report/latency.js';
@@ -12,6 +14,8 @@ export interface LoopOptions {
   readonly maxRetries: number;
   /** Whether this mode retries conflicts, serialization failures and deadlocks. */
   readonly retries: boolean;
+  /** Base delay of the backoff before a retry, ms (0: retry at once). */
+  readonly backoffMs: number;
   /** Ends the transaction an attempt left open when it failed. */
   readonly rollback: () => Promise<void>;
 }
@@ -88,6 +92,8 @@ export async function runOperations(session: Session, options: LoopOptions): Pro
         continue operations;
       }
       tally.retries[cause] += 1;
+      const delay = backoffDelayMs(options.backoffMs, retriesUsed);
+      if (delay > 0) await sleep(delay);
     }
   }
 

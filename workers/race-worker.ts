@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { threadId } from 'node:worker_threads';
 import { arriveAndWait } from '../src/barrier.js';
+import { GATE_LOCK_SQL, GATE_SLEEP_SQL } from '../src/gate.js';
 import type { WorkerResult, WorkerTask } from '../src/protocol.js';
 import { findMode, findScenario } from '../src/scenarios/index.js';
 import { runOperations } from './operation-loop.js';
@@ -18,6 +19,8 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
     ...task.connection,
     application_name: `race-rig worker ${task.index}`,
     options: `-c search_path=${task.schema}`,
+    // Behind the gate, the first critical statement must be on the wire before the gate opens.
+    pipeline: task.gate !== null,
   });
   // Without a listener, a connection dropped between queries would crash the thread; the next
   // query reports the loss and the operation loop counts it.
@@ -32,15 +35,27 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
     if (arrival === 'broken') throw new Error('the start barrier was broken by the coordinator');
     if (arrival === 'timed-out') throw new Error(`not released within ${task.barrierTimeoutMs} ms`);
 
+    let gateError: unknown;
+    if (task.gate) {
+      // Not awaited (see src/gate.ts): the first critical statement is sent right behind these
+      // and waits in the backend's socket buffer until the gate opens.
+      const onGateError = (error: unknown) => {
+        gateError ??= error;
+      };
+      client.query(GATE_LOCK_SQL, [task.gate.namespace, task.gate.key]).catch(onGateError);
+      client.query(GATE_SLEEP_SQL).catch(onGateError);
+    }
     const tally = await runOperations(session, {
       operations: task.operations,
       maxRetries: task.maxRetries,
       retries: mode.retries,
+      backoffMs: task.backoffMs,
       rollback: () => client.query('ROLLBACK').then(
         () => undefined,
         () => undefined,
       ),
     });
+    if (gateError !== undefined) throw new Error(`the server gate failed: ${gateError instanceof Error ? gateError.message : String(gateError)}`);
     return { index: task.index, threadId, ...tally };
   } finally {
     await client.end().catch(() => undefined);

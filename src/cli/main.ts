@@ -47,6 +47,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       ...(db === undefined ? {} : { db }),
       ...(args.maxRetries === undefined ? {} : { maxRetries: args.maxRetries }),
       barrierTimeoutMs: args.barrierTimeout,
+      gate: args.gate,
+      backoffMs: args.backoff,
       keep: args.keep,
       ...(args.expect === undefined ? {} : { expect: args.expect }),
       ...(io.signal ? { signal: io.signal } : {}),

@@ -13,6 +13,8 @@ export interface CliArgs {
   readonly db: string | undefined;
   readonly maxRetries: number | undefined;
   readonly barrierTimeout: number;
+  readonly gate: boolean;
+  readonly backoff: number;
   readonly expect: Expectation | undefined;
   readonly json: boolean;
   readonly keep: boolean;
@@ -41,6 +43,8 @@ function parser(args: readonly string[]) {
       db: { type: 'string', describe: 'postgres:// URL of an existing server', defaultDescription: '$DATABASE_URL, else an embedded PostgreSQL' },
       'max-retries': { type: 'number', describe: 'retries per operation in the modes that retry', defaultDescription: 'unbounded' },
       'barrier-timeout': { type: 'number', default: DEFAULTS.barrierTimeoutMs, describe: 'ms every worker has to reach the start barrier' },
+      gate: { type: 'boolean', default: false, describe: 'also hold every worker\'s first statement at a server-side advisory lock and open it once all wait: a tighter start' },
+      backoff: { type: 'number', default: DEFAULTS.backoffMs, describe: 'base ms of exponential backoff with full jitter before each retry (0: retry at once)' },
       expect: { type: 'string', describe: "exit 1 unless the verdict is this ('race' or 'correct')", defaultDescription: 'none' },
       json: { type: 'boolean', default: false, describe: 'print the result as one JSON object' },
       keep: { type: 'boolean', default: false, describe: 'keep the run schema on the --db server' },
@@ -88,6 +92,8 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParseOu
       db: argv.db,
       maxRetries: argv.maxRetries,
       barrierTimeout: argv.barrierTimeout,
+      gate: argv.gate,
+      backoff: argv.backoff,
       expect,
       json: argv.json,
       keep: argv.keep,

@@ -129,3 +129,20 @@ export async function startEmbedded({ maxConnections }: { maxConnections: number
     throw new DatabaseError(`could not start the embedded PostgreSQL: ${detail.trim() || 'the server exited during start-up'}`);
   }
 }
+
+export interface EmbeddedServer {
+  /** postgres:// URL of the server, password included: pass it as `db`, never print it. */
+  readonly url: string;
+  /** Stops the server and deletes its directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway PostgreSQL to share between several runs (each run still works in its own
+ * schema): `runRace({ db: server.url, … })`. The same server the rig starts when no `db` is given.
+ */
+export async function startEmbeddedPostgres({ maxConnections = 100 + EMBEDDED_HEADROOM }: { maxConnections?: number } = {}): Promise<EmbeddedServer> {
+  const database = await startEmbedded({ maxConnections });
+  const { user = USER, password = '', host = HOST, port, database: name = 'postgres' } = database.connection;
+  return { url: `postgres://${user}:${encodeURIComponent(password)}@${host}:${port}/${name}`, stop: () => database.stop() };
+}

@@ -60,8 +60,15 @@ function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
     { elapsed: [duration(result.elapsedMs)] },
     { throughput: [`${integer.format(result.opsPerSec)} ${unit}s/s`] },
     { 'lock wait': [`${duration(result.lockWaitMs.total)} in total, ${duration(result.lockWaitMs.perOperation)} per ${unit}`] },
-    { 'start spread': [result.startSpreadMs === null ? 'n/a' : `${duration(result.startSpreadMs)} (server clock, first critical statements)`] },
+    {
+      'start spread': [
+        result.startSpreadMs === null
+          ? 'n/a'
+          : `${duration(result.startSpreadMs)} (server clock, first critical statements; ${result.options.gate ? 'barrier + server gate' : 'barrier'})`,
+      ],
+    },
     { 'set-up': [`${duration(result.setupMs)} to release ${result.threads} threads`] },
+    { memory: [`${integer.format(result.peakRssMb)} MB peak RSS`] },
   );
   return table.toString();
 }

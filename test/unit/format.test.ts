@@ -30,10 +30,11 @@ const race: RaceResult = {
   lockWaitMs: { total: 0, perOperation: 0 },
   startSpreadMs: 3.25,
   threads: 100,
+  peakRssMb: 900,
   errors: [],
   database: { engine: 'embedded', url: 'postgres://postgres:***@127.0.0.1:5555/postgres', serverVersion: '18.4', schema: 'race_rig_x', schemaKept: false },
   expectation: { expected: 'correct', met: false },
-  options: { scenario: 'counter', mode: 'lost', workers: 100, increments: 100, maxRetries: null, barrierTimeoutMs: 30_000, keep: false, expect: 'correct' },
+  options: { scenario: 'counter', mode: 'lost', workers: 100, increments: 100, maxRetries: null, barrierTimeoutMs: 30_000, gate: false, backoffMs: 0, keep: false, expect: 'correct' },
 };
 
 describe('formatResult', () => {
