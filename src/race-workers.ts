@@ -17,7 +17,6 @@ const WORKER_WAIT_GRACE_MS = 5_000;
 export interface RaceWorkersParams {
   readonly scenario: string;
   readonly mode: string;
-  readonly workers: number;
   readonly operations: number;
   readonly maxRetries: number;
   readonly connection: ConnectionSpec;
@@ -43,14 +42,19 @@ function abortedBy(signal: AbortSignal | undefined): AbortedError {
   return reason instanceof AbortedError ? reason : new AbortedError(typeof reason === 'string' ? reason : 'an abort signal');
 }
 
+/** Exactly `workers` threads for one race. */
+export interface WorkerPool {
+  /** Runs the race on the pool's threads; the pool is destroyed when it settles. */
+  race(params: RaceWorkersParams): Promise<RaceWorkersOutcome>;
+  /** Terminates every thread; safe to call more than once. */
+  destroy(): Promise<void>;
+}
+
 /**
- * Starts exactly `workers` threads, one task each; every task connects, warms up and waits at
- * the barrier. Once all have arrived they are released at once, and their results collected.
- * Whatever happens, no thread outlives this call.
+ * Starts the threads at once, so that they boot and load the worker module while the caller
+ * starts the database and sets up its tables.
  */
-export async function raceWorkers(params: RaceWorkersParams): Promise<RaceWorkersOutcome> {
-  const { workers, signal } = params;
-  const barrier = new StartBarrier(workers);
+export function startWorkerPool(workers: number): WorkerPool {
   const pool = new Piscina<WorkerTask, WorkerResult>({
     filename: WORKER_FILE,
     minThreads: workers,
@@ -58,6 +62,21 @@ export async function raceWorkers(params: RaceWorkersParams): Promise<RaceWorker
     concurrentTasksPerWorker: 1,
     maxQueue: workers,
   });
+  let destroyed: Promise<void> | undefined;
+  const destroy = () => (destroyed ??= pool.destroy());
+  return {
+    race: (params) => raceWorkers(pool, workers, params).finally(destroy),
+    destroy,
+  };
+}
+
+/**
+ * Gives each of the pool's `workers` threads one task; every task connects, warms up and waits at
+ * the barrier. Once all have arrived they are released at once, and their results collected.
+ */
+async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: number, params: RaceWorkersParams): Promise<RaceWorkersOutcome> {
+  const { signal } = params;
+  const barrier = new StartBarrier(workers);
 
   let rejectOnAbort: (error: AbortedError) => void = () => {};
   const aborted = new Promise<never>((_, reject) => {
@@ -132,6 +151,5 @@ export async function raceWorkers(params: RaceWorkersParams): Promise<RaceWorker
     signal?.removeEventListener('abort', onAbort);
     // No worker may sleep at the barrier through the teardown.
     barrier.break();
-    await pool.destroy();
   }
 }

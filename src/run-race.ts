@@ -7,7 +7,7 @@ import { AbortedError, DatabaseError, errorMessage, RigError } from './errors.js
 import { resolveOptions } from './options.js';
 import type { RaceOptions } from './options.js';
 import { closeGate, newGateKey, openGateWhenFull } from './gate.js';
-import { raceWorkers } from './race-workers.js';
+import { startWorkerPool } from './race-workers.js';
 import { aggregateResults } from './report/aggregate.js';
 import { buildResult } from './result.js';
 import type { RaceResult } from './result.js';
@@ -51,6 +51,8 @@ export async function runRace(options: RaceOptions = {}): Promise<RaceResult> {
   const startedAt = performance.now();
   try {
     throwIfAborted(signal);
+    const pool = startWorkerPool(resolved.workers);
+    cleanups.push(() => pool.destroy());
     const database = await openDatabase({ db: resolved.db, workers: resolved.workers });
     cleanups.push(() => database.stop());
     throwIfAborted(signal);
@@ -70,10 +72,9 @@ export async function runRace(options: RaceOptions = {}): Promise<RaceResult> {
 
     const gate = resolved.gate ? newGateKey() : null;
     if (gate) await step('closing the server gate', () => closeGate(admin, gate));
-    const race = await raceWorkers({
+    const race = await pool.race({
       scenario: scenario.name,
       mode: mode.name,
-      workers: resolved.workers,
       operations: resolved.increments,
       maxRetries: resolved.maxRetries,
       connection: database.connection,

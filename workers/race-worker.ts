@@ -1,3 +1,4 @@
+import './skip-cloudflare-probe.js';
 import pg from 'pg';
 import { threadId } from 'node:worker_threads';
 import { arriveAndWait } from '../src/barrier.js';
