@@ -56,7 +56,7 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
  * on a free loopback port, sized for `maxConnections`. `stop()` shuts it down and deletes the
  * directory; if the process exits first, an exit hook kills the server and deletes it anyway.
  */
-export async function startEmbedded({ maxConnections }: { maxConnections: number }): Promise<Database> {
+export async function startEmbedded({ maxConnections }: { maxConnections: number }): Promise<Database & { readonly tcpUrl: string }> {
   const runDir = mkdtempSync(join(tmpdir(), 'race-rig-'));
   // As root the server runs as the postgres user, who must be able to pass through runDir.
   chmodSync(runDir, 0o755);
@@ -104,7 +104,10 @@ export async function startEmbedded({ maxConnections }: { maxConnections: number
       persistent: true,
       // PostgreSQL refuses to run as root; as root, run it as a `postgres` user (created if missing).
       createPostgresUser: process.getuid?.() === 0,
-      initdbFlags: ['--no-sync'],
+      // The rig itself connects over the Unix socket in the data directory, which only this user
+      // (and root) can reach: no password to hash for each of a hundred connections. TCP, for
+      // anyone else, keeps the password.
+      initdbFlags: ['--no-sync', '--auth-local=trust'],
       postgresFlags: [
         `listen_addresses=${HOST}`,
         `unix_socket_directories=${dataDir}`,
@@ -119,8 +122,9 @@ export async function startEmbedded({ maxConnections }: { maxConnections: number
     const started = server;
     return {
       engine: 'embedded',
-      connection: { host: HOST, port, user: USER, password, database: 'postgres' },
-      displayUrl: `postgres://${USER}:***@${HOST}:${port}/postgres`,
+      connection: { host: dataDir, port, user: USER, database: 'postgres' },
+      displayUrl: `postgres://${USER}@/postgres?host=${dataDir}&port=${port}`,
+      tcpUrl: `postgres://${USER}:${encodeURIComponent(password)}@${HOST}:${port}/postgres`,
       stop: () => stop(started),
     };
   } catch (error) {
@@ -142,7 +146,6 @@ export interface EmbeddedServer {
  * schema): `runRace({ db: server.url, … })`. The same server the rig starts when no `db` is given.
  */
 export async function startEmbeddedPostgres({ maxConnections = 100 + EMBEDDED_HEADROOM }: { maxConnections?: number } = {}): Promise<EmbeddedServer> {
-  const database = await startEmbedded({ maxConnections });
-  const { user = USER, password = '', host = HOST, port, database: name = 'postgres' } = database.connection;
-  return { url: `postgres://${user}:${encodeURIComponent(password)}@${host}:${port}/${name}`, stop: () => database.stop() };
+  const { tcpUrl, stop } = await startEmbedded({ maxConnections });
+  return { url: tcpUrl, stop };
 }
