@@ -23,6 +23,13 @@ import { BarrierError } from './errors.js';
  * server, without waiting for any client thread.
  */
 
+/**
+ * With the gate, worker threads run at the lowest priority: when the gate opens, the server's
+ * backends then run every gated first statement before any client thread takes CPU to handle a
+ * result and send its next statement. (Piscina applies it through @napi-rs/nice.)
+ */
+export const GATE_WORKER_NICENESS = 19;
+
 /** First key of the gate's two-key advisory lock ("GATE" in ASCII); the second is per run. */
 const GATE_NAMESPACE = 0x47415445;
 const POLL_MS = 2;

@@ -6,7 +6,7 @@ import { openDatabase } from './engines/index.js';
 import { AbortedError, DatabaseError, errorMessage, RigError } from './errors.js';
 import { resolveOptions } from './options.js';
 import type { RaceOptions } from './options.js';
-import { closeGate, newGateKey, openGateWhenFull } from './gate.js';
+import { closeGate, GATE_WORKER_NICENESS, newGateKey, openGateWhenFull } from './gate.js';
 import { startWorkerPool } from './race-workers.js';
 import { aggregateResults } from './report/aggregate.js';
 import { buildResult } from './result.js';
@@ -51,7 +51,7 @@ export async function runRace(options: RaceOptions = {}): Promise<RaceResult> {
   const startedAt = performance.now();
   try {
     throwIfAborted(signal);
-    const pool = startWorkerPool(resolved.workers);
+    const pool = startWorkerPool(resolved.workers, resolved.gate ? GATE_WORKER_NICENESS : 0);
     cleanups.push(() => pool.destroy());
     const database = await openDatabase({ db: resolved.db, workers: resolved.workers });
     cleanups.push(() => database.stop());
