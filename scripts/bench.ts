@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures the start, the set-up and the throughput of the rig on an embedded
  * PostgreSQL, prints a table and writes the same figures as JSON (bench-results/bench.json,
- * or --out FILE). `--quick` runs fewer repetitions. See the README's performance section.
+ * or --out FILE). `--quick` runs fewer repetitions; `--smoke` runs tiny sizes once each, only to
+ * check that the script works (the test suite does). See the README's performance section.
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -15,14 +16,24 @@ import { runRace, startEmbeddedPostgres } from 'race-rig';
 import type { RaceOptions, RaceResult } from 'race-rig';
 
 const quick = process.argv.includes('--quick');
+const smoke = process.argv.includes('--smoke');
 const outIndex = process.argv.indexOf('--out');
 const outFile = outIndex > 0 ? process.argv[outIndex + 1] : 'bench-results/bench.json';
 const rig = join(dirname(fileURLToPath(import.meta.url)), 'rig.js');
 
-const SPREAD_RUNS = quick ? 3 : 5;
-const MINIMAL_RACE_RUNS = 10;
-const THROUGHPUT_RUNS = quick ? 1 : 3;
-const SETUP_RUNS = quick ? 1 : 3;
+const PLAN = smoke
+  ? { spreadWorkers: [2, 4], manyWorkers: 4, spreadRuns: 1, minimalRaceRuns: 2, throughput: [[2, 50], [4, 25]], throughputRuns: 1, setupWorkers: 4, setupRuns: 1, retry: [4, 10] }
+  : {
+      spreadWorkers: [2, 10, 100],
+      manyWorkers: 100,
+      spreadRuns: quick ? 3 : 5,
+      minimalRaceRuns: 10,
+      throughput: [[2, 5000], [10, 1000], [100, 100]],
+      throughputRuns: quick ? 1 : 3,
+      setupWorkers: 100,
+      setupRuns: quick ? 1 : 3,
+      retry: [100, 100],
+    };
 const RECOMMENDED_BACKOFF_MS = 5;
 
 const median = (values: readonly number[]) => {
@@ -63,9 +74,9 @@ async function race(db: string, options: RaceOptions): Promise<RaceResult> {
 
 async function startSpread(db: string) {
   const rows = [];
-  for (const workers of [2, 10, 100]) {
+  for (const workers of PLAN.spreadWorkers) {
     for (const gate of [false, true]) {
-      const runs = workers === 100 ? MINIMAL_RACE_RUNS : SPREAD_RUNS;
+      const runs = workers === PLAN.manyWorkers ? PLAN.minimalRaceRuns : PLAN.spreadRuns;
       const results: RaceResult[] = [];
       for (let i = 0; i < runs; i++) results.push(await race(db, { mode: 'lost', workers, increments: 1, gate }));
       const spreads = results.map((result) => result.startSpreadMs ?? Number.NaN);
@@ -102,10 +113,10 @@ async function throughput(db: string) {
     INSERT INTO race_rig_bench.user_counter (user_id) VALUES (1);`);
   const rows = [];
   try {
-    for (const [workers, increments] of [[10, 1000], [100, 100]] as const) {
+    for (const [workers = 1, increments = 1] of PLAN.throughput) {
       const rigRuns: number[] = [];
       const pgbenchRuns: number[] = [];
-      for (let i = 0; i < THROUGHPUT_RUNS; i++) {
+      for (let i = 0; i < PLAN.throughputRuns; i++) {
         rigRuns.push((await race(db, { mode: 'inplace', workers, increments })).opsPerSec);
         if (pgbench) pgbenchRuns.push(await pgbenchTps(pgbench, db, workers, increments, scriptFile));
       }
@@ -135,14 +146,14 @@ async function setup(db: string) {
   const rows = [];
   for (const engine of ['embedded', 'external'] as const) {
     const results: RaceResult[] = [];
-    for (let i = 0; i < SETUP_RUNS; i++) {
-      const args = [rig, '--json', '--workers', '100', '--increments', '1', ...(engine === 'external' ? ['--db', db] : [])];
+    for (let i = 0; i < PLAN.setupRuns; i++) {
+      const args = [rig, '--json', '--workers', String(PLAN.setupWorkers), '--increments', '1', ...(engine === 'external' ? ['--db', db] : [])];
       const { DATABASE_URL: _unused, ...env } = process.env;
       results.push(JSON.parse(await run(process.execPath, args, env)) as RaceResult);
     }
     const setupMs = round(median(results.map((result) => result.setupMs)), 0);
     const peakRssMb = Math.max(...results.map((result) => result.peakRssMb));
-    rows.push({ engine, workers: 100, setupMs, peakRssMb, runs: results.map((result) => ({ setupMs: result.setupMs, peakRssMb: result.peakRssMb })) });
+    rows.push({ engine, workers: PLAN.setupWorkers, setupMs, peakRssMb, runs: results.map((result) => ({ setupMs: result.setupMs, peakRssMb: result.peakRssMb })) });
     log(`set-up (${engine}): ${setupMs} ms, peak RSS ${peakRssMb} MB`);
   }
   return rows;
@@ -152,8 +163,9 @@ async function retryCost(db: string) {
   const rows = [];
   for (const mode of ['serializable', 'optimistic']) {
     for (const backoffMs of [0, RECOMMENDED_BACKOFF_MS]) {
-      const result = await race(db, { mode, workers: 100, increments: 100, backoffMs });
-      rows.push({ mode, backoffMs, opsPerSec: result.opsPerSec, attemptsPerOperation: result.attemptsPerOperation, verdict: result.verdict });
+      const [workers, increments] = PLAN.retry;
+      const result = await race(db, { mode, workers, increments, backoffMs });
+      rows.push({ mode, workers, increments, backoffMs, opsPerSec: result.opsPerSec, attemptsPerOperation: result.attemptsPerOperation, verdict: result.verdict });
       log(`${mode} --backoff ${backoffMs}: ${result.opsPerSec} ops/s, ${result.attemptsPerOperation} attempts per increment`);
     }
   }
@@ -166,17 +178,17 @@ function printTables(report: Awaited<ReturnType<typeof measure>>): void {
   for (const row of report.startSpread) {
     spread.push([row.gate ? 'barrier + --gate' : 'barrier', row.workers, row.medianMs, row.runs.map((ms) => round(ms, 2)).join(' ')]);
   }
-  const minimal = table(['minimal race: lost, 100 × 1', 'final counters (ideal 1)', 'runs ≤ 2']);
-  for (const row of report.startSpread.filter((item) => item.workers === 100)) {
+  const minimal = table([`minimal race: lost, ${PLAN.manyWorkers} × 1`, 'final counters (ideal 1)', 'runs ≤ 2']);
+  for (const row of report.startSpread.filter((item) => item.workers === PLAN.manyWorkers)) {
     minimal.push([row.gate ? 'barrier + --gate' : 'barrier', row.finalCounters.join(' '), `${row.finalCounters.filter((counter) => counter <= 2).length} of ${row.finalCounters.length}`]);
   }
   const speed = table(['inplace throughput', 'rig ops/s', 'pgbench tps', 'rig ÷ pgbench']);
   for (const row of report.throughput) {
     speed.push([`${row.workers} workers × ${row.increments}`, row.rigOpsPerSec, row.pgbenchTps ?? 'pgbench not found', row.ratio ?? '-']);
   }
-  const setupTable = table(['set-up, 100 workers', 'start to release ms', 'peak RSS MB']);
+  const setupTable = table([`set-up, ${PLAN.setupWorkers} workers`, 'start to release ms', 'peak RSS MB']);
   for (const row of report.setup) setupTable.push([row.engine === 'embedded' ? 'embedded server (started by the run)' : 'server already running (--db)', row.setupMs, row.peakRssMb]);
-  const retry = table(['retry cost, 100 × 100', '--backoff ms', 'ops/s', 'attempts per increment']);
+  const retry = table([`retry cost, ${PLAN.retry.join(' × ')}`, '--backoff ms', 'ops/s', 'attempts per increment']);
   for (const row of report.retryCost) retry.push([row.mode, row.backoffMs, row.opsPerSec, row.attemptsPerOperation]);
   const machine = report.machine;
   process.stdout.write(

@@ -10,7 +10,8 @@ import { BarrierError } from './errors.js';
  * started by the barrier alone starts that ragged. With the gate, each worker, once released from
  * the barrier, pipelines three statements without waiting for any answer:
  *
- *   1. GATE_LOCK_SQL  waits for a shared advisory lock the coordinator holds exclusively;
+ *   1. GATE_LOCK_SQL  waits for a shared advisory lock the coordinator holds exclusively
+ *                     (held only for that statement);
  *   2. GATE_SLEEP_SQL sleeps until the instant the coordinator wrote into the gate table
  *                     (returns at once when that is NULL);
  *   3. the first critical statement, already in the backend's socket buffer.
@@ -43,7 +44,7 @@ export interface GateKey {
   readonly key: number;
 }
 
-export const GATE_LOCK_SQL = 'SELECT pg_advisory_lock_shared($1, $2)';
+export const GATE_LOCK_SQL = 'SELECT pg_advisory_xact_lock_shared($1, $2)';
 export const GATE_SLEEP_SQL = 'SELECT pg_sleep_until(opens_at) FROM race_rig_gate';
 
 export function newGateKey(): GateKey {

@@ -1,0 +1,50 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cliEnv } from '../helpers/cli.js';
+import { embeddedTraces } from '../helpers/leftovers.js';
+import { spawn } from 'node:child_process';
+
+const BENCH = fileURLToPath(new URL('../../dist/bench.js', import.meta.url));
+
+describe('npm run bench', () => {
+  it('--smoke measures every figure, writes them as JSON and leaves nothing behind', async () => {
+    const before = embeddedTraces();
+    const dir = await mkdtemp(join(tmpdir(), 'bench-test-'));
+    const out = join(dir, 'bench.json');
+
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [BENCH, '--smoke', '--out', out], { env: cliEnv(), stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    const report = JSON.parse(await readFile(out, 'utf8'));
+    await rm(dir, { recursive: true, force: true });
+
+    expect(code).toBe(0);
+    expect(report.machine.postgres).toMatch(/^\d+/);
+    expect(report.startSpread.map((row: { workers: number; gate: boolean }) => [row.workers, row.gate])).toEqual([
+      [2, false],
+      [2, true],
+      [4, false],
+      [4, true],
+    ]);
+    for (const row of report.startSpread) expect(row.medianMs).toBeGreaterThanOrEqual(0);
+    for (const row of report.throughput) {
+      expect(row.rigOpsPerSec).toBeGreaterThan(0);
+      // pgbench is optional: without it on PATH the row says so instead of failing.
+      if (row.pgbenchTps !== null) expect(row.ratio).toBeCloseTo(row.rigOpsPerSec / row.pgbenchTps, 1);
+    }
+    expect(report.setup.map((row: { engine: string }) => row.engine)).toEqual(['embedded', 'external']);
+    for (const row of report.setup) expect(row.peakRssMb).toBeGreaterThan(0);
+    expect(report.retryCost.map((row: { mode: string; backoffMs: number; verdict: string }) => [row.mode, row.backoffMs, row.verdict])).toEqual([
+      ['serializable', 0, 'CORRECT'],
+      ['serializable', 5, 'CORRECT'],
+      ['optimistic', 0, 'CORRECT'],
+      ['optimistic', 5, 'CORRECT'],
+    ]);
+    expect(embeddedTraces()).toEqual(before);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { runRace } from 'race-rig';
+import { readAndDropSchema, testDatabaseUrl, withClient } from '../helpers/database.js';
+
+describe('--gate: the server-side start gate', () => {
+  it.each([4, 24])('opens for %i workers, and no increment is lost or doubled on the way', async (workers) => {
+    const result = await runRace({ db: testDatabaseUrl(), mode: 'inplace', workers, increments: 10, gate: true, keep: true });
+    const held = await readAndDropSchema(result.database.schema);
+
+    expect(held.counter).toBe(workers * 10);
+    expect(result).toMatchObject({ verdict: 'CORRECT', expected: workers * 10, actual: workers * 10, options: { gate: true } });
+    expect(result.startSpreadMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('still shows the lost update', async () => {
+    const result = await runRace({ db: testDatabaseUrl(), mode: 'lost', workers: 24, increments: 20, gate: true });
+
+    expect(result.verdict).toBe('RACE');
+    expect(result.lost).toBeGreaterThan(0);
+  });
+
+  it('leaves no worker waiting at the gate and no lock behind', async () => {
+    await runRace({ db: testDatabaseUrl(), mode: 'for-update', workers: 6, increments: 5, gate: true });
+
+    const { rows } = await withClient((client) =>
+      client.query<{ n: number }>("SELECT count(*)::integer AS n FROM pg_locks WHERE locktype = 'advisory'"),
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+});
+
+describe('--backoff', () => {
+  it('retries with backoff and still ends exact', async () => {
+    const result = await runRace({ db: testDatabaseUrl(), mode: 'serializable', workers: 10, increments: 30, backoffMs: 1, keep: true });
+    const held = await readAndDropSchema(result.database.schema);
+
+    expect(held.counter).toBe(300);
+    expect(result).toMatchObject({ verdict: 'CORRECT', actual: 300, options: { backoffMs: 1 } });
+  });
+});
