@@ -58,7 +58,7 @@ describe('race-rig command line', () => {
     const run = await runCli(['--help']);
 
     expect(run.code).toBe(0);
-    for (const flag of ['--workers', '--increments', '--mode', '--scenario', '--db', '--max-retries', '--barrier-timeout', '--expect', '--json', '--keep', '--verbose', '--color']) {
+    for (const flag of ['--workers', '--increments', '--mode', '--scenario', '--db', '--max-retries', '--barrier-timeout', '--gate', '--backoff', '--expect', '--json', '--keep', '--verbose', '--color']) {
       expect(run.stdout).toContain(flag);
     }
     expect(run.stdout).toContain('[default: 10]');
