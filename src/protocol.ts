@@ -34,7 +34,12 @@ export interface WorkerTask {
   readonly backoffMs: number;
 }
 
-export const FAILURE_KINDS = ['serialization', 'deadlock', 'maxRetries', 'other'] as const;
+/**
+ * Why an operation failed. A failed operation certainly left no trace in the database: its
+ * statement or transaction was rolled back. (An operation cut off by a lost connection may or may
+ * not have committed; it is counted as in doubt instead.)
+ */
+export const FAILURE_KINDS = ['serialization', 'deadlock', 'maxRetries', 'lockTimeout', 'statementTimeout', 'other'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export const RETRY_CAUSES = ['serialization', 'deadlock', 'conflict'] as const;
@@ -46,11 +51,23 @@ export interface ErrorSample {
   readonly count: number;
 }
 
+/** A worker whose connection broke: what it left undone, and why. */
+export interface ConnectionLoss {
+  readonly worker: number;
+  readonly code: string | null;
+  readonly message: string;
+}
+
 export interface WorkerResult {
   readonly index: number;
   readonly threadId: number;
   readonly succeeded: number;
   readonly failures: Readonly<Record<FailureKind, number>>;
+  /** Operations cut off by a lost connection: they may or may not have committed (0 or 1). */
+  readonly inDoubt: number;
+  /** Operations never started because the worker's connection was gone. */
+  readonly notAttempted: number;
+  readonly connectionLoss: ConnectionLoss | null;
   readonly retries: Readonly<Record<RetryCause, number>>;
   /** Server clock (epoch ms) at the worker's first critical statement; null if it never ran one. */
   readonly firstStatementAtMs: number | null;

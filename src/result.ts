@@ -1,6 +1,6 @@
 import type { EngineName } from './engines/types.js';
 import type { ResolvedOptions } from './options.js';
-import type { ErrorSample, RetryCause } from './protocol.js';
+import type { ConnectionLoss, ErrorSample, RetryCause } from './protocol.js';
 import type { FailureCounts, WorkerTotals } from './report/aggregate.js';
 import type { LatencySummary } from './report/latency.js';
 import type { Expectation, Verification } from './scenarios/types.js';
@@ -25,14 +25,21 @@ export interface RaceResult {
   readonly increments: number;
   /** workers × increments. */
   readonly operations: number;
-  /** What the database should hold: the operations that did not fail. */
+  /** What the database should hold: the operations that succeeded (plus up to `inDoubt`). */
   readonly expected: number;
   /** What the database holds. */
   readonly actual: number;
-  /** expected − actual. */
+  /** expected − actual; 0 when the difference is explained by operations in doubt. */
   readonly lost: number;
   readonly succeeded: number;
+  /** Operations that failed and certainly left no trace (see `failures`). */
   readonly failed: number;
+  /** Operations cut off by a lost connection: they may or may not have committed. */
+  readonly inDoubt: number;
+  /** Operations never started because their worker's connection was gone. */
+  readonly notAttempted: number;
+  /** The workers whose connection broke, with the error that broke it. */
+  readonly connectionLosses: readonly ConnectionLoss[];
   /** Attempts beyond the first, summed over all operations. */
   readonly retries: number;
   readonly retriesByCause: Readonly<Record<RetryCause, number>>;
@@ -111,13 +118,16 @@ export function buildResult({ options, totals, verification, setupMs, elapsedMs,
     operations,
     expected: verification.expected,
     actual: verification.actual,
-    lost: verification.expected - verification.actual,
+    lost: verification.holds ? 0 : verification.expected - verification.actual,
     succeeded: totals.succeeded,
     failed: totals.failures.total,
+    inDoubt: totals.inDoubt,
+    notAttempted: totals.notAttempted,
+    connectionLosses: totals.connectionLosses,
     retries: totals.retries.total,
     retriesByCause: { serialization: totals.retries.serialization, deadlock: totals.retries.deadlock, conflict: totals.retries.conflict },
     failures: totals.failures,
-    attemptsPerOperation: round((operations + totals.retries.total) / operations, 2),
+    attemptsPerOperation: round((operations - totals.notAttempted + totals.retries.total) / Math.max(1, operations - totals.notAttempted), 2),
     elapsedMs: round(elapsedMs),
     setupMs: round(setupMs),
     opsPerSec: elapsedMs > 0 ? Math.round(totals.succeeded / (elapsedMs / 1000)) : 0,

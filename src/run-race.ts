@@ -88,7 +88,7 @@ export async function runRace(options: RaceOptions = {}): Promise<RaceResult> {
 
     const totals = aggregateResults(race.results);
     const verification = await step('verifying the result', () =>
-      scenario.verify(admin, { mode: mode.name, succeeded: totals.succeeded }),
+      scenario.verify(admin, { mode: mode.name, succeeded: totals.succeeded, inDoubt: totals.inDoubt }),
     );
     throwIfAborted(signal);
 

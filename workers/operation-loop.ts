@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs } from '../src/backoff.js';
-import { failureKindOf, isConnectionLost, sqlstateOf } from '../src/db/sqlstate.js';
-import type { ErrorSample, FailureKind, RetryCause } from '../src/protocol.js';
+import { failureKindOf, isConnectionLost, isRetryable, sqlstateOf } from '../src/db/sqlstate.js';
+import type { ConnectionLoss, ErrorSample, FailureKind, RetryCause } from '../src/protocol.js';
 import { createLatencyHistogram, recordMs } from '../src/report/latency.js';
 import type { LatencyHistogram } from '../src/report/latency.js';
 import type { Session } from '../src/scenarios/types.js';
@@ -10,6 +10,7 @@ import type { Session } from '../src/scenarios/types.js';
 const MAX_ERROR_SAMPLES = 5;
 
 export interface LoopOptions {
+  readonly worker: number;
   readonly operations: number;
   readonly maxRetries: number;
   /** Whether this mode retries conflicts, serialization failures and deadlocks. */
@@ -23,6 +24,9 @@ export interface LoopOptions {
 export interface LoopTally {
   succeeded: number;
   failures: Record<FailureKind, number>;
+  inDoubt: number;
+  notAttempted: number;
+  connectionLoss: ConnectionLoss | null;
   retries: Record<RetryCause, number>;
   firstStatementAtMs: number | null;
   latency: LatencyHistogram;
@@ -33,16 +37,19 @@ export interface LoopTally {
 /**
  * Runs the worker's operations one after another, each until it succeeds, fails, or runs out
  * of retries. Failures are counted, never thrown: the coordinator needs every number to check
- * the invariant. A lost connection ends the loop and counts what is left as failed.
+ * the invariant. A lost connection ends the loop: the operation it cut off is in doubt (it may
+ * have committed), the ones after it were never attempted.
  */
 export async function runOperations(session: Session, options: LoopOptions): Promise<LoopTally> {
-  const latency = createLatencyHistogram();
   const tally: LoopTally = {
-    latency,
     succeeded: 0,
-    failures: { serialization: 0, deadlock: 0, maxRetries: 0, other: 0 },
+    failures: { serialization: 0, deadlock: 0, maxRetries: 0, lockTimeout: 0, statementTimeout: 0, other: 0 },
+    inDoubt: 0,
+    notAttempted: 0,
+    connectionLoss: null,
     retries: { serialization: 0, deadlock: 0, conflict: 0 },
     firstStatementAtMs: null,
+    latency: createLatencyHistogram(),
     lockWaitMs: 0,
     errors: [],
   };
@@ -62,26 +69,27 @@ export async function runOperations(session: Session, options: LoopOptions): Pro
         tally.lockWaitMs += outcome.lockWaitMs;
         if (outcome.kind === 'done') {
           tally.succeeded += 1;
-          recordMs(latency, performance.now() - started);
+          recordMs(tally.latency, performance.now() - started);
           continue operations;
         }
         cause = 'conflict';
       } catch (error) {
         const code = sqlstateOf(error);
         const message = error instanceof Error ? error.message : String(error);
+        noteError(code, message);
         if (isConnectionLost(code)) {
-          noteError(code, message);
-          tally.failures.other += options.operations - done;
+          tally.inDoubt = 1;
+          tally.notAttempted = options.operations - done - 1;
+          tally.connectionLoss = { worker: options.worker, code, message };
           break operations;
         }
         await options.rollback();
         const kind = failureKindOf(code);
-        if (kind === 'other' || !options.retries) {
-          noteError(code, message);
+        if (!options.retries || !isRetryable(kind)) {
           tally.failures[kind] += 1;
           continue operations;
         }
-        cause = kind;
+        cause = kind === 'serialization' ? 'serialization' : 'deadlock';
       }
       if (!options.retries) {
         tally.failures.other += 1;

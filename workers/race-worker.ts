@@ -18,7 +18,7 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
 
   const client = new pg.Client({
     ...task.connection,
-    application_name: `race-rig worker ${task.index}`,
+    application_name: `race-rig worker ${task.index} ${task.schema}`,
     options: `-c search_path=${task.schema}`,
     // Behind the gate, the first critical statement must be on the wire before the gate opens.
     pipeline: task.gate !== null,
@@ -47,6 +47,7 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
       client.query(GATE_SLEEP_SQL).catch(onGateError);
     }
     const tally = await runOperations(session, {
+      worker: task.index,
       operations: task.operations,
       maxRetries: task.maxRetries,
       retries: mode.retries,

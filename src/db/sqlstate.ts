@@ -4,6 +4,8 @@ import type { FailureKind } from '../protocol.js';
 export const SQLSTATE = {
   serializationFailure: '40001',
   deadlockDetected: '40P01',
+  lockNotAvailable: '55P03',
+  queryCanceled: '57014',
 } as const;
 
 /** The SQLSTATE of a driver error, if it carries one (pg's DatabaseError puts it in `code`). */
@@ -15,9 +17,25 @@ export function sqlstateOf(error: unknown): string | null {
 
 /** Which failure kind a database error is, by SQLSTATE, never by message. */
 export function failureKindOf(sqlstate: string | null): Exclude<FailureKind, 'maxRetries'> {
-  if (sqlstate === SQLSTATE.serializationFailure) return 'serialization';
-  if (sqlstate === SQLSTATE.deadlockDetected) return 'deadlock';
-  return 'other';
+  switch (sqlstate) {
+    case SQLSTATE.serializationFailure:
+      return 'serialization';
+    case SQLSTATE.deadlockDetected:
+      return 'deadlock';
+    // lock_timeout expired
+    case SQLSTATE.lockNotAvailable:
+      return 'lockTimeout';
+    // statement_timeout expired (or someone ran pg_cancel_backend)
+    case SQLSTATE.queryCanceled:
+      return 'statementTimeout';
+    default:
+      return 'other';
+  }
+}
+
+/** Failure kinds the modes that retry do retry; the others are counted as they come. */
+export function isRetryable(kind: FailureKind): boolean {
+  return kind === 'serialization' || kind === 'deadlock';
 }
 
 /**

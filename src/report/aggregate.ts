@@ -1,5 +1,5 @@
 import { FAILURE_KINDS, RETRY_CAUSES } from '../protocol.js';
-import type { ErrorSample, FailureKind, RetryCause, WorkerResult } from '../protocol.js';
+import type { ConnectionLoss, ErrorSample, FailureKind, RetryCause, WorkerResult } from '../protocol.js';
 import { summarizeLatency } from './latency.js';
 import type { LatencySummary } from './latency.js';
 
@@ -10,6 +10,9 @@ export type RetryCounts = Record<RetryCause, number> & { total: number };
 export interface WorkerTotals {
   readonly succeeded: number;
   readonly failures: FailureCounts;
+  readonly inDoubt: number;
+  readonly notAttempted: number;
+  readonly connectionLosses: ConnectionLoss[];
   readonly retries: RetryCounts;
   readonly latencyMs: LatencySummary;
   readonly lockWaitMs: number;
@@ -44,6 +47,9 @@ export function aggregateResults(results: readonly WorkerResult[]): WorkerTotals
   return {
     succeeded: results.reduce((sum, result) => sum + result.succeeded, 0),
     failures: sumBy(FAILURE_KINDS, results.map((result) => result.failures)),
+    inDoubt: results.reduce((sum, result) => sum + result.inDoubt, 0),
+    notAttempted: results.reduce((sum, result) => sum + result.notAttempted, 0),
+    connectionLosses: results.flatMap((result) => (result.connectionLoss ? [result.connectionLoss] : [])),
     retries: sumBy(RETRY_CAUSES, results.map((result) => result.retries)),
     latencyMs: summarizeLatency(results.map((result) => result.latency)),
     lockWaitMs: Math.round(results.reduce((sum, result) => sum + result.lockWaitMs, 0) * 1000) / 1000,

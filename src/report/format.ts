@@ -1,6 +1,8 @@
 import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
+import { FAILURE_KINDS } from '../protocol.js';
+import type { FailureKind } from '../protocol.js';
 import type { RaceResult } from '../result.js';
 
 export interface FormatOptions {
@@ -38,7 +40,7 @@ function verdictLine(result: RaceResult, paint: ChalkInstance): string {
 
 function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
   const { unit } = result;
-  const { failures, retriesByCause } = result;
+  const { retriesByCause } = result;
   const table = plainTable();
   table.push(
     { expected: [integer.format(result.expected)] },
@@ -51,12 +53,10 @@ function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
           `serialization ${retriesByCause.serialization}, deadlock ${retriesByCause.deadlock}, version conflict ${retriesByCause.conflict})`,
       ],
     },
-    {
-      failed: [
-        `${integer.format(failures.total)}  (serialization ${failures.serialization}, deadlock ${failures.deadlock}, ` +
-          `max-retries ${failures.maxRetries}, other ${failures.other})`,
-      ],
-    },
+    { failed: [failureSummary(result.failures)] },
+    ...(result.inDoubt + result.notAttempted > 0
+      ? [{ 'cut off': [`${integer.format(result.inDoubt)} in doubt, ${integer.format(result.notAttempted)} never attempted (lost connections)`] }]
+      : []),
     { elapsed: [duration(result.elapsedMs)] },
     { throughput: [`${integer.format(result.opsPerSec)} ${unit}s/s`] },
     { 'lock wait': [`${duration(result.lockWaitMs.total)} in total, ${duration(result.lockWaitMs.perOperation)} per ${unit}`] },
@@ -71,6 +71,32 @@ function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
     { memory: [`${integer.format(result.peakRssMb)} MB peak RSS`] },
   );
   return table.toString();
+}
+
+const FAILURE_LABELS: Record<FailureKind, string> = {
+  serialization: 'serialization',
+  deadlock: 'deadlock',
+  maxRetries: 'max-retries',
+  lockTimeout: 'lock timeout',
+  statementTimeout: 'statement timeout',
+  other: 'other',
+};
+
+function failureSummary(failures: RaceResult['failures']): string {
+  if (failures.total === 0) return '0';
+  const kinds = FAILURE_KINDS.filter((kind) => failures[kind] > 0).map((kind) => `${FAILURE_LABELS[kind]} ${integer.format(failures[kind])}`);
+  return `${integer.format(failures.total)}  (${kinds.join(', ')})`;
+}
+
+/** Why `expected` is less than workers × increments, when connections broke. */
+function connectionLossLines(result: RaceResult): string[] {
+  if (result.connectionLosses.length === 0) return [];
+  const { unit } = result;
+  return [
+    '',
+    `expected excludes ${integer.format(result.notAttempted)} ${unit}s never attempted and allows ${integer.format(result.inDoubt)} in doubt (cut off mid-${unit}):`,
+    ...result.connectionLosses.map((loss) => `  worker ${loss.worker} lost its connection: ${loss.code ? `[${loss.code}] ` : ''}${loss.message}`),
+  ];
 }
 
 function latencyTable(result: RaceResult): string {
@@ -94,6 +120,7 @@ export function formatResult(result: RaceResult, { color }: FormatOptions): stri
     '',
     outcomeTable(result, paint),
     latencyTable(result),
+    ...connectionLossLines(result),
   ];
   if (result.errors.length > 0) {
     lines.push('', 'errors:');

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { SERVER_NOW_MS, StatementRunner } from './statements.js';
+import { countVerification } from './types.js';
 import type { AttemptOutcome, ModeSpec, Scenario, Session } from './types.js';
 
 /** The one user whose counter every worker increments. */
@@ -184,17 +185,15 @@ export const counter: Scenario = {
     };
   },
 
-  async verify(db, { mode, succeeded }) {
-    if (mode === 'append') {
+  async verify(db, context) {
+    if (context.mode === 'append') {
       const { rows } = await db.query<{ n: number }>(
         'SELECT count(*)::integer AS n FROM user_counter_activity WHERE user_id = $1',
         [USER_ID],
       );
-      const actual = rows[0]?.n ?? 0;
-      return { invariant: 'activity rows = successful increments', expected: succeeded, actual, holds: actual === succeeded };
+      return countVerification('activity rows = successful increments', rows[0]?.n ?? 0, context);
     }
     const { rows } = await db.query<{ counter: number }>('SELECT counter FROM user_counter WHERE user_id = $1', [USER_ID]);
-    const actual = rows[0]?.counter ?? 0;
-    return { invariant: 'counter = successful increments', expected: succeeded, actual, holds: actual === succeeded };
+    return countVerification('counter = successful increments', rows[0]?.counter ?? 0, context);
   },
 };

@@ -22,6 +22,15 @@ export interface Verification {
   readonly holds: boolean;
 }
 
+/**
+ * The check for a count that should equal the operations that succeeded: each operation in doubt
+ * may have committed or not, so the invariant holds anywhere from `succeeded` to
+ * `succeeded + inDoubt`.
+ */
+export function countVerification(invariant: string, actual: number, { succeeded, inDoubt }: VerifyContext): Verification {
+  return { invariant, expected: succeeded, actual, holds: actual >= succeeded && actual <= succeeded + inDoubt };
+}
+
 /** One attempt at one operation, as the worker's retry loop sees it. */
 export interface AttemptOutcome {
   /** `conflict`: an optimistic check found that another worker wrote first; nothing changed. */
@@ -56,8 +65,10 @@ export interface SessionContext {
 
 export interface VerifyContext {
   readonly mode: string;
-  /** Operations that completed without a counted failure. */
+  /** Operations that completed. */
   readonly succeeded: number;
+  /** Operations cut off by a lost connection, which may or may not have committed. */
+  readonly inDoubt: number;
 }
 
 /**

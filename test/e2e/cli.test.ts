@@ -15,7 +15,7 @@ describe('race-rig command line', () => {
     expect(held.counter).toBe(100);
     expect(result).toMatchObject({ verdict: 'CORRECT', expected: 100, actual: 100, lost: 0, retries: 0, workers: 4, increments: 25 });
     for (const key of ['p50', 'p95', 'p99', 'max']) expect(typeof result.latencyMs[key]).toBe('number');
-    expect(Object.keys(result.failures).sort()).toEqual(['deadlock', 'maxRetries', 'other', 'serialization', 'total']);
+    expect(Object.keys(result.failures).sort()).toEqual(['deadlock', 'lockTimeout', 'maxRetries', 'other', 'serialization', 'statementTimeout', 'total']);
     expect(typeof result.elapsedMs).toBe('number');
     expect(typeof result.opsPerSec).toBe('number');
     expect(typeof result.startSpreadMs).toBe('number');

@@ -21,7 +21,10 @@ const race: RaceResult = {
   failed: 0,
   retries: 0,
   retriesByCause: { serialization: 0, deadlock: 0, conflict: 0 },
-  failures: { serialization: 0, deadlock: 0, maxRetries: 0, other: 0, total: 0 },
+  failures: { serialization: 0, deadlock: 0, maxRetries: 0, lockTimeout: 0, statementTimeout: 0, other: 0, total: 0 },
+  inDoubt: 0,
+  notAttempted: 0,
+  connectionLosses: [],
   attemptsPerOperation: 1,
   elapsedMs: 2_345.6,
   setupMs: 1_200,
@@ -52,6 +55,25 @@ describe('formatResult', () => {
 
   it('colours only when asked to', () => {
     expect(formatResult(race, { color: true })).toMatch(ANSI);
+  });
+
+  it('names the kinds of failure, and explains operations cut off by a lost connection', () => {
+    const text = formatResult(
+      {
+        ...race,
+        failed: 3,
+        failures: { ...race.failures, maxRetries: 2, lockTimeout: 1, total: 3 },
+        inDoubt: 1,
+        notAttempted: 57,
+        connectionLosses: [{ worker: 3, code: '57P01', message: 'terminating connection due to administrator command' }],
+      },
+      { color: false },
+    );
+
+    expect(text).toMatch(/failed\s+│ 3  \(max-retries 2, lock timeout 1\)/);
+    expect(text).toMatch(/cut off\s+│ 1 in doubt, 57 never attempted/);
+    expect(text).toContain('expected excludes 57 increments never attempted and allows 1 in doubt');
+    expect(text).toContain('worker 3 lost its connection: [57P01] terminating connection due to administrator command');
   });
 
   it('lists the errors the workers saw', () => {
