@@ -41,6 +41,17 @@ export class WorkerError extends RigError {
   override readonly code = 'RIG_WORKER';
 }
 
+/** The whole run took longer than --timeout. */
+export class RunTimeoutError extends RigError {
+  override readonly code = 'RIG_TIMEOUT';
+  constructor(readonly timeoutMs: number) {
+    super(
+      `the run did not finish within --timeout ${timeoutMs} ms and was stopped; raise --timeout, ` +
+        'or look for a lock that never comes (--lock-timeout, --statement-timeout)',
+    );
+  }
+}
+
 /** The run was interrupted (Ctrl-C, SIGTERM, or an aborted signal). */
 export class AbortedError extends RigError {
   override readonly code = 'RIG_ABORTED';

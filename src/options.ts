@@ -2,8 +2,13 @@ import { InvalidOptionError } from './errors.js';
 import { DEFAULT_SCENARIO, findMode, findScenario, SCENARIOS } from './scenarios/index.js';
 import type { Expectation, ModeSpec, Scenario } from './scenarios/types.js';
 
+/** The stages of a run, in order, as `onStage` reports them. */
+export type RaceStage = 'database' | 'setup' | 'race' | 'verify' | 'cleanup';
+
 /** What a caller may pass to `runRace`; everything is optional. */
 export interface RaceOptions {
+  /** Database engine (default and, for now, only: `postgres`). */
+  readonly engine?: string;
   /** Scenario name (default `counter`). */
   readonly scenario?: string;
   /** Strategy for the critical section (default `lost`). */
@@ -16,51 +21,79 @@ export interface RaceOptions {
   readonly db?: string;
   /** Retries per operation for the modes that retry (default unbounded). */
   readonly maxRetries?: number;
+  /** Base delay in ms of the exponential backoff with full jitter before each retry (default 0: none). */
+  readonly backoffMs?: number;
   /** How long every worker has to reach the start barrier, in ms (default 30000). */
   readonly barrierTimeoutMs?: number;
   /** Also hold the workers' first statements at a server-side gate (see src/gate.ts). */
   readonly gate?: boolean;
-  /** Base delay in ms of the exponential backoff with full jitter before each retry (default 0: none). */
-  readonly backoffMs?: number;
-  /** Keep the run's schema on the `--db` server instead of dropping it. */
+  /** The workers' `lock_timeout` in ms (default 0: wait for ever). */
+  readonly lockTimeoutMs?: number;
+  /** The workers' `statement_timeout` in ms (default 0: none). */
+  readonly statementTimeoutMs?: number;
+  /** The whole run's limit in ms, set-up and clean-up included (default 600000; 0: none). */
+  readonly timeoutMs?: number;
+  /** Work in this schema instead of a fresh one with a generated name. */
+  readonly schema?: string;
+  /** Allow `schema` to be one that race-rig did not create. */
+  readonly reuseSchema?: boolean;
+  /** Keep the run's schema on the `db` server instead of dropping it. */
   readonly keep?: boolean;
   /** The verdict the caller expects; the result says whether it was met. */
   readonly expect?: Expectation;
   /** Aborts the run; it tears down and rejects with an `AbortedError`. */
   readonly signal?: AbortSignal;
+  /** Called as the run enters each stage. */
+  readonly onStage?: (stage: RaceStage) => void;
 }
 
 export interface ResolvedOptions {
+  readonly engine: 'postgres';
   readonly scenario: Scenario;
   readonly mode: ModeSpec;
   readonly workers: number;
   readonly increments: number;
   readonly db: string | null;
   readonly maxRetries: number;
+  readonly backoffMs: number;
   readonly barrierTimeoutMs: number;
   readonly gate: boolean;
-  readonly backoffMs: number;
+  readonly lockTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly timeoutMs: number;
+  readonly schema: string | null;
+  readonly reuseSchema: boolean;
   readonly keep: boolean;
   readonly expect: Expectation | null;
 }
 
+export const ENGINES = ['postgres'] as const;
+
 export const DEFAULTS = {
+  engine: 'postgres',
   scenario: DEFAULT_SCENARIO,
   mode: 'lost',
   workers: 10,
   increments: 100,
   maxRetries: Number.POSITIVE_INFINITY,
-  barrierTimeoutMs: 30_000,
   backoffMs: 0,
+  barrierTimeoutMs: 30_000,
+  lockTimeoutMs: 0,
+  statementTimeoutMs: 0,
+  timeoutMs: 600_000,
 } as const;
 
 /** Upper bounds that keep a typo from starting a run that cannot finish. */
 export const LIMITS = {
   workers: 1000,
   increments: 1_000_000,
-  barrierTimeoutMs: 3_600_000,
   backoffMs: 10_000,
+  /** One day, for every timeout. */
+  timeoutMs: 86_400_000,
 } as const;
+
+/** A name PostgreSQL takes without quoting, so that it can be spliced into SQL safely. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function wholeNumber(flag: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -69,7 +102,11 @@ function wholeNumber(flag: string, value: number, min: number, max: number): num
   return value;
 }
 
-export function resolveOptions(options: RaceOptions): ResolvedOptions {
+function requires(present: boolean, flag: string, needed: string, why: string): void {
+  if (present) throw new InvalidOptionError(`${flag} needs ${needed}: ${why}`);
+}
+
+function resolveMode(options: RaceOptions): { scenario: Scenario; mode: ModeSpec } {
   const scenarioName = options.scenario ?? DEFAULTS.scenario;
   const scenario = findScenario(scenarioName);
   if (!scenario) {
@@ -81,27 +118,54 @@ export function resolveOptions(options: RaceOptions): ResolvedOptions {
     const names = scenario.modes.map((spec) => spec.name).join(', ');
     throw new InvalidOptionError(`unknown --mode '${modeName}' for ${scenario.name}; choose one of: ${names}`);
   }
+  return { scenario, mode };
+}
+
+export function resolveOptions(options: RaceOptions): ResolvedOptions {
+  const engine = options.engine ?? DEFAULTS.engine;
+  if (engine !== 'postgres') throw new InvalidOptionError(`unknown --engine '${engine}'; choose one of: ${ENGINES.join(', ')}`);
+  const { scenario, mode } = resolveMode(options);
+
   const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
   if (maxRetries !== Number.POSITIVE_INFINITY) wholeNumber('max-retries', maxRetries, 0, Number.MAX_SAFE_INTEGER);
+  const backoffMs = wholeNumber('backoff', options.backoffMs ?? DEFAULTS.backoffMs, 0, LIMITS.backoffMs);
+  const retryFlagGiven = options.maxRetries !== undefined || backoffMs > 0;
+  if (retryFlagGiven && !mode.retries) {
+    const retrying = scenario.modes.filter((spec) => spec.retries).map((spec) => spec.name).join(', ');
+    throw new InvalidOptionError(`--max-retries and --backoff apply to the modes that retry (${retrying}), not to '${mode.name}'`);
+  }
+
   const expect = options.expect ?? null;
   if (expect !== null && expect !== 'race' && expect !== 'correct') {
     throw new InvalidOptionError(`--expect must be 'race' or 'correct' (got '${String(expect)}')`);
   }
+
   const db = options.db ?? null;
   const keep = options.keep ?? false;
-  if (keep && db === null) {
-    throw new InvalidOptionError('--keep needs --db: the embedded server and its data are deleted after every run');
+  const schema = options.schema ?? null;
+  const reuseSchema = options.reuseSchema ?? false;
+  requires(keep && db === null, '--keep', '--db', 'the embedded server and its data are deleted after every run');
+  requires(reuseSchema && schema === null, '--reuse-schema', '--schema', 'it names the existing schema to run in');
+  if (schema !== null && !SCHEMA_NAME.test(schema)) {
+    throw new InvalidOptionError(`--schema must be a lower-case name of letters, digits and _ (got '${schema}')`);
   }
+
   return {
+    engine,
     scenario,
     mode,
     workers: wholeNumber('workers', options.workers ?? DEFAULTS.workers, 1, LIMITS.workers),
     increments: wholeNumber('increments', options.increments ?? DEFAULTS.increments, 1, LIMITS.increments),
     db,
     maxRetries,
-    barrierTimeoutMs: wholeNumber('barrier-timeout', options.barrierTimeoutMs ?? DEFAULTS.barrierTimeoutMs, 1, LIMITS.barrierTimeoutMs),
+    backoffMs,
+    barrierTimeoutMs: wholeNumber('barrier-timeout', options.barrierTimeoutMs ?? DEFAULTS.barrierTimeoutMs, 1, LIMITS.timeoutMs),
     gate: options.gate ?? false,
-    backoffMs: wholeNumber('backoff', options.backoffMs ?? DEFAULTS.backoffMs, 0, LIMITS.backoffMs),
+    lockTimeoutMs: wholeNumber('lock-timeout', options.lockTimeoutMs ?? DEFAULTS.lockTimeoutMs, 0, LIMITS.timeoutMs),
+    statementTimeoutMs: wholeNumber('statement-timeout', options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs, 0, LIMITS.timeoutMs),
+    timeoutMs: wholeNumber('timeout', options.timeoutMs ?? DEFAULTS.timeoutMs, 0, LIMITS.timeoutMs),
+    schema,
+    reuseSchema,
     keep,
     expect,
   };

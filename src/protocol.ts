@@ -17,6 +17,13 @@ export interface ConnectionSpec {
   readonly database?: string;
 }
 
+export interface SessionSettings {
+  /** `lock_timeout` in ms (0: none). */
+  readonly lockTimeoutMs: number;
+  /** `statement_timeout` in ms (0: none). */
+  readonly statementTimeoutMs: number;
+}
+
 export interface WorkerTask {
   readonly index: number;
   readonly scenario: string;
@@ -26,6 +33,8 @@ export interface WorkerTask {
   readonly maxRetries: number;
   readonly connection: ConnectionSpec;
   readonly schema: string;
+  /** Session settings for the worker's connection. */
+  readonly settings: SessionSettings;
   readonly barrier: SharedArrayBuffer;
   readonly barrierTimeoutMs: number;
   /** The server-side start gate to queue at after the barrier (--gate), or null. */

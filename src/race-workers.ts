@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { StartBarrier } from './barrier.js';
-import { AbortedError, BarrierError, errorMessage, WorkerError } from './errors.js';
+import { abortReason, throwIfAborted } from './abort.js';
+import { BarrierError, errorMessage, WorkerError } from './errors.js';
 import type { GateKey } from './gate.js';
-import type { ConnectionSpec, WorkerResult, WorkerTask } from './protocol.js';
+import type { ConnectionSpec, SessionSettings, WorkerResult, WorkerTask } from './protocol.js';
 
 /** The bundled worker sits next to the bundled entry points in dist/. */
 const WORKER_FILE = new URL('./race-worker.js', import.meta.url).href;
@@ -28,12 +29,13 @@ export interface RaceWorkersParams {
   readonly maxRetries: number;
   readonly connection: ConnectionSpec;
   readonly schema: string;
+  readonly settings: SessionSettings;
   readonly barrierTimeoutMs: number;
   readonly gate: GateKey | null;
   readonly backoffMs: number;
   /** Runs once the barrier has released the workers, alongside the race (opens the gate). */
   readonly afterRelease?: () => Promise<void>;
-  readonly signal?: AbortSignal;
+  readonly signal: AbortSignal;
 }
 
 export interface RaceWorkersOutcome {
@@ -44,10 +46,6 @@ export interface RaceWorkersOutcome {
   readonly elapsedMs: number;
 }
 
-function abortedBy(signal: AbortSignal | undefined): AbortedError {
-  const reason: unknown = signal?.reason;
-  return reason instanceof AbortedError ? reason : new AbortedError(typeof reason === 'string' ? reason : 'an abort signal');
-}
 
 /** Exactly `workers` threads for one race. */
 export interface WorkerPool {
@@ -88,7 +86,7 @@ async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: num
   const { signal } = params;
   const barrier = new StartBarrier(workers);
 
-  let rejectOnAbort: (error: AbortedError) => void = () => {};
+  let rejectOnAbort: (error: Error) => void = () => {};
   const aborted = new Promise<never>((_, reject) => {
     rejectOnAbort = reject;
   });
@@ -96,12 +94,12 @@ async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: num
   let released = false;
   const onAbort = () => {
     barrier.break();
-    rejectOnAbort(abortedBy(signal));
+    rejectOnAbort(abortReason(signal));
   };
 
   try {
-    if (signal?.aborted) throw abortedBy(signal);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    throwIfAborted(signal);
+    signal.addEventListener('abort', onAbort, { once: true });
 
     const tasks = Array.from({ length: workers }, (_, index) =>
       pool.run({
@@ -112,6 +110,7 @@ async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: num
         maxRetries: params.maxRetries,
         connection: params.connection,
         schema: params.schema,
+        settings: params.settings,
         barrier: barrier.buffer,
         barrierTimeoutMs: params.barrierTimeoutMs + WORKER_WAIT_GRACE_MS,
         gate: params.gate,
@@ -158,7 +157,7 @@ async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: num
     ]);
     return { results, releasedAt, elapsedMs: performance.now() - releasedAt };
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    signal.removeEventListener('abort', onAbort);
     // No worker may sleep at the barrier through the teardown.
     barrier.break();
   }

@@ -63,6 +63,8 @@ export interface RaceResult {
   readonly peakRssMb: number;
   /** Distinct errors seen, most frequent first. */
   readonly errors: readonly ErrorSample[];
+  /** What the run could not clean up (a schema it could not drop, say). */
+  readonly warnings: readonly string[];
   readonly database: {
     readonly engine: EngineName;
     /** Connection URL with the password masked. */
@@ -75,6 +77,7 @@ export interface RaceResult {
   /** Present when --expect was given. */
   readonly expectation: { readonly expected: Expectation; readonly met: boolean } | null;
   readonly options: {
+    readonly engine: string;
     readonly scenario: string;
     readonly mode: string;
     readonly workers: number;
@@ -86,6 +89,11 @@ export interface RaceResult {
     readonly gate: boolean;
     /** Base delay of the retry backoff in ms (0: none). */
     readonly backoffMs: number;
+    readonly lockTimeoutMs: number;
+    readonly statementTimeoutMs: number;
+    readonly timeoutMs: number;
+    readonly schema: string | null;
+    readonly reuseSchema: boolean;
     readonly keep: boolean;
     readonly expect: Expectation | null;
   };
@@ -137,9 +145,11 @@ export function buildResult({ options, totals, verification, setupMs, elapsedMs,
     threads: totals.distinctThreads,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     errors: totals.errors,
+    warnings: [],
     database,
     expectation: options.expect === null ? null : { expected: options.expect, met: options.expect === observed },
     options: {
+      engine: options.engine,
       scenario: options.scenario.name,
       mode: options.mode.name,
       workers: options.workers,
@@ -148,6 +158,11 @@ export function buildResult({ options, totals, verification, setupMs, elapsedMs,
       barrierTimeoutMs: options.barrierTimeoutMs,
       gate: options.gate,
       backoffMs: options.backoffMs,
+      lockTimeoutMs: options.lockTimeoutMs,
+      statementTimeoutMs: options.statementTimeoutMs,
+      timeoutMs: options.timeoutMs,
+      schema: options.schema,
+      reuseSchema: options.reuseSchema,
       keep: options.keep,
       expect: options.expect,
     },

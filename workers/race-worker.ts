@@ -7,6 +7,15 @@ import type { WorkerResult, WorkerTask } from '../src/protocol.js';
 import { findMode, findScenario } from '../src/scenarios/index.js';
 import { runOperations } from './operation-loop.js';
 
+/** The worker's session settings, as the connection's `options` (like libpq's PGOPTIONS). */
+function sessionOptions({ schema, settings }: WorkerTask): string {
+  return [
+    `-c search_path=${schema}`,
+    ...(settings.lockTimeoutMs > 0 ? [`-c lock_timeout=${settings.lockTimeoutMs}`] : []),
+    ...(settings.statementTimeoutMs > 0 ? [`-c statement_timeout=${settings.statementTimeoutMs}`] : []),
+  ].join(' ');
+}
+
 /**
  * One worker thread's whole run: its own connection, warmed up before the start barrier so that
  * connecting and preparing are never inside the race, then the critical section in a loop.
@@ -19,7 +28,7 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
   const client = new pg.Client({
     ...task.connection,
     application_name: `race-rig worker ${task.index} ${task.schema}`,
-    options: `-c search_path=${task.schema}`,
+    options: sessionOptions(task),
     // Behind the gate, the first critical statement must be on the wire before the gate opens.
     pipeline: task.gate !== null,
   });

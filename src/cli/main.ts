@@ -2,7 +2,9 @@ import { errorMessage, RigError } from '../errors.js';
 import { passwordOf, scrubSecrets } from '../db/redact.js';
 import { formatResult } from '../report/format.js';
 import { runRace } from '../run-race.js';
+import type { RaceOptions } from '../options.js';
 import { parseCommandLine } from './options.js';
+import type { CliArgs } from './options.js';
 
 /** Exit codes, as documented in the README. */
 export const EXIT = {
@@ -16,6 +18,30 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal?: AbortSignal;
+}
+
+/** The parsed command line as runRace options (flags are the options' kebab-case names). */
+function raceOptions(args: CliArgs, db: string | undefined, signal: AbortSignal | undefined): RaceOptions {
+  return {
+    engine: args.engine,
+    scenario: args.scenario,
+    mode: args.mode,
+    workers: args.workers,
+    increments: args.increments,
+    ...(db === undefined ? {} : { db }),
+    ...(args.maxRetries === undefined ? {} : { maxRetries: args.maxRetries }),
+    backoffMs: args.backoff,
+    barrierTimeoutMs: args.barrierTimeout,
+    gate: args.gate,
+    lockTimeoutMs: args.lockTimeout,
+    statementTimeoutMs: args.statementTimeout,
+    timeoutMs: args.timeout,
+    ...(args.schema === undefined ? {} : { schema: args.schema }),
+    reuseSchema: args.reuseSchema,
+    keep: args.keep,
+    ...(args.expect === undefined ? {} : { expect: args.expect }),
+    ...(signal ? { signal } : {}),
+  };
 }
 
 /**
@@ -39,20 +65,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     verbose = args.verbose;
     const db = args.db ?? (io.env.DATABASE_URL || undefined);
 
-    const result = await runRace({
-      scenario: args.scenario,
-      mode: args.mode,
-      workers: args.workers,
-      increments: args.increments,
-      ...(db === undefined ? {} : { db }),
-      ...(args.maxRetries === undefined ? {} : { maxRetries: args.maxRetries }),
-      barrierTimeoutMs: args.barrierTimeout,
-      gate: args.gate,
-      backoffMs: args.backoff,
-      keep: args.keep,
-      ...(args.expect === undefined ? {} : { expect: args.expect }),
-      ...(io.signal ? { signal: io.signal } : {}),
-    });
+    const result = await runRace(raceOptions(args, db, io.signal));
 
     const color = args.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR);
     say(io.stdout, args.json ? JSON.stringify(result, null, 2) : formatResult(result, { color }));

@@ -1,11 +1,12 @@
 import yargs from 'yargs';
 import { InvalidOptionError } from '../errors.js';
-import { DEFAULTS, LIMITS } from '../options.js';
+import { DEFAULTS, ENGINES, LIMITS } from '../options.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import type { Expectation } from '../scenarios/types.js';
 
 /** The command line after parsing, before any value is checked against the scenario. */
 export interface CliArgs {
+  readonly engine: string;
   readonly scenario: string;
   readonly mode: string;
   readonly workers: number;
@@ -15,6 +16,11 @@ export interface CliArgs {
   readonly barrierTimeout: number;
   readonly gate: boolean;
   readonly backoff: number;
+  readonly lockTimeout: number;
+  readonly statementTimeout: number;
+  readonly timeout: number;
+  readonly schema: string | undefined;
+  readonly reuseSchema: boolean;
   readonly expect: Expectation | undefined;
   readonly json: boolean;
   readonly keep: boolean;
@@ -40,11 +46,17 @@ function parser(args: readonly string[]) {
       increments: { alias: 'n', type: 'number', default: DEFAULTS.increments, describe: `operations per worker, each its own transaction (1 to ${LIMITS.increments})` },
       mode: { alias: 'm', type: 'string', default: DEFAULTS.mode, describe: `strategy for the critical section (${modeList()})` },
       scenario: { alias: 's', type: 'string', default: DEFAULTS.scenario, describe: `what the workers race on (${Object.keys(SCENARIOS).join(', ')})` },
+      engine: { type: 'string', default: DEFAULTS.engine, describe: `database engine (${ENGINES.join(', ')})` },
       db: { type: 'string', describe: 'postgres:// URL of an existing server', defaultDescription: '$DATABASE_URL, else an embedded PostgreSQL' },
       'max-retries': { type: 'number', describe: 'retries per operation in the modes that retry', defaultDescription: 'unbounded' },
       'barrier-timeout': { type: 'number', default: DEFAULTS.barrierTimeoutMs, describe: 'ms every worker has to reach the start barrier' },
       gate: { type: 'boolean', default: false, describe: 'also hold every worker\'s first statement at a server-side advisory lock and open it once all wait: a tighter start' },
       backoff: { type: 'number', default: DEFAULTS.backoffMs, describe: 'base ms of exponential backoff with full jitter before each retry (0: retry at once)' },
+      'lock-timeout': { type: 'number', default: DEFAULTS.lockTimeoutMs, describe: "the workers' lock_timeout in ms: a lock wait longer than this fails the operation (0: wait for ever)" },
+      'statement-timeout': { type: 'number', default: DEFAULTS.statementTimeoutMs, describe: "the workers' statement_timeout in ms (0: none)" },
+      timeout: { type: 'number', default: DEFAULTS.timeoutMs, describe: 'ms the whole run may take before it is stopped and cleaned up (0: no limit)' },
+      schema: { type: 'string', describe: 'work in this schema (created if missing)', defaultDescription: 'a fresh race_rig_… schema' },
+      'reuse-schema': { type: 'boolean', default: false, describe: 'allow --schema to be one race-rig did not create' },
       expect: { type: 'string', describe: "exit 1 unless the verdict is this ('race' or 'correct')", defaultDescription: 'none' },
       json: { type: 'boolean', default: false, describe: 'print the result as one JSON object' },
       keep: { type: 'boolean', default: false, describe: 'keep the run schema on the --db server' },
@@ -85,6 +97,7 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParseOu
   return {
     kind: 'run',
     args: {
+      engine: argv.engine,
       scenario: argv.scenario,
       mode: argv.mode,
       workers: argv.workers,
@@ -94,6 +107,11 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParseOu
       barrierTimeout: argv.barrierTimeout,
       gate: argv.gate,
       backoff: argv.backoff,
+      lockTimeout: argv.lockTimeout,
+      statementTimeout: argv.statementTimeout,
+      timeout: argv.timeout,
+      schema: argv.schema,
+      reuseSchema: argv.reuseSchema,
       expect,
       json: argv.json,
       keep: argv.keep,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,23 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Kills any process still working in `dir`: backends outlive a postmaster that was killed
+ * outright, until they notice. Linux only (it reads /proc/<pid>/cwd); elsewhere a no-op.
+ */
+function killStragglers(dir: string): void {
+  if (process.platform !== 'linux') return;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // gone already, or not ours to inspect
+    }
+  }
+}
+
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid)) {
@@ -71,6 +88,7 @@ export async function startEmbedded({ maxConnections }: { maxConnections: number
   const onExit = () => {
     const pid = postmasterPid(dataDir);
     if (pid !== null && isAlive(pid)) process.kill(pid, 'SIGQUIT');
+    killStragglers(runDir);
     rmSync(runDir, { recursive: true, force: true });
   };
   process.on('exit', onExit);
@@ -85,6 +103,7 @@ export async function startEmbedded({ maxConnections }: { maxConnections: number
         void server.stop().catch(() => undefined);
         if (!(await waitForExit(pid, STOP_TIMEOUT_MS)) && isAlive(pid)) process.kill(pid, 'SIGKILL');
       }
+      killStragglers(runDir);
       await rm(runDir, { recursive: true, force: true });
       process.removeListener('exit', onExit);
     })();
@@ -120,12 +139,18 @@ export async function startEmbedded({ maxConnections }: { maxConnections: number
     await server.initialise();
     await server.start();
     const started = server;
+    const pid = postmasterPid(dataDir);
     return {
       engine: 'embedded',
       connection: { host: dataDir, port, user: USER, database: 'postgres' },
       displayUrl: `postgres://${USER}@/postgres?host=${dataDir}&port=${port}`,
       tcpUrl: `postgres://${USER}:${encodeURIComponent(password)}@${HOST}:${port}/postgres`,
       stop: () => stop(started),
+      trouble: () => {
+        if (pid === null || isAlive(pid)) return null;
+        const last = log.findLast((line) => /FATAL|PANIC/.test(line));
+        return `the embedded PostgreSQL (pid ${pid}) exited during the run${last ? `: ${last.trim()}` : ''}`;
+      },
     };
   } catch (error) {
     await stop(server);

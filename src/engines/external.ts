@@ -18,5 +18,6 @@ export function useExternal(url: string): Database {
     connection: { connectionString: url },
     displayUrl: redactUrl(url),
     stop: async () => {},
+    trouble: () => null,
   };
 }

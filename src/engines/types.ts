@@ -11,4 +11,6 @@ export interface Database {
   readonly displayUrl: string;
   /** Stops what the engine started; a no-op for a server the rig did not start. */
   stop(): Promise<void>;
+  /** What went wrong with a server the rig started (it exited, say), or null while it is fine. */
+  trouble(): string | null;
 }

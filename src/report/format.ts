@@ -122,6 +122,7 @@ export function formatResult(result: RaceResult, { color }: FormatOptions): stri
     latencyTable(result),
     ...connectionLossLines(result),
   ];
+  for (const warning of result.warnings) lines.push('', paint.yellow(`warning: ${warning}`));
   if (result.errors.length > 0) {
     lines.push('', 'errors:');
     for (const sample of result.errors) lines.push(`  ${sample.count}× ${sample.code ? `[${sample.code}] ` : ''}${sample.message}`);

@@ -37,7 +37,25 @@ const race: RaceResult = {
   errors: [],
   database: { engine: 'embedded', url: 'postgres://postgres:***@127.0.0.1:5555/postgres', serverVersion: '18.4', schema: 'race_rig_x', schemaKept: false },
   expectation: { expected: 'correct', met: false },
-  options: { scenario: 'counter', mode: 'lost', workers: 100, increments: 100, maxRetries: null, barrierTimeoutMs: 30_000, gate: false, backoffMs: 0, keep: false, expect: 'correct' },
+  warnings: [],
+  options: {
+    engine: 'postgres',
+    scenario: 'counter',
+    mode: 'lost',
+    workers: 100,
+    increments: 100,
+    maxRetries: null,
+    barrierTimeoutMs: 30_000,
+    gate: false,
+    backoffMs: 0,
+    lockTimeoutMs: 0,
+    statementTimeoutMs: 0,
+    timeoutMs: 600_000,
+    schema: null,
+    reuseSchema: false,
+    keep: false,
+    expect: 'correct',
+  },
 };
 
 describe('formatResult', () => {

@@ -1,0 +1,44 @@
+import type pg from 'pg';
+import { connectForCleanup, terminateWorkerBackends } from './db/connect.js';
+import { dropRunSchema } from './db/schema.js';
+import type { RunSchema } from './db/schema.js';
+import type { Database } from './engines/types.js';
+import { errorMessage } from './errors.js';
+import type { WorkerPool } from './race-workers.js';
+
+/** What a run has started or created so far; each is undone at the end, whatever happened. */
+export interface RunResources {
+  pool?: WorkerPool;
+  database?: Database;
+  admin?: pg.Client;
+  schema?: RunSchema;
+}
+
+/**
+ * Undoes a run, in an order that cannot deadlock: threads first, then the coordinator's
+ * connection, then the schema (from a fresh connection that gives up on locks it cannot get,
+ * after ending any backend of this run's workers still waiting on one), then the server. Every
+ * step runs even when an earlier one failed. Returns what could not be undone, for the user.
+ */
+export async function tearDown(resources: RunResources, { keepSchema }: { keepSchema: boolean }): Promise<string[]> {
+  const leftovers: string[] = [];
+  await resources.pool?.destroy().catch(() => undefined);
+  await resources.admin?.end().catch(() => undefined);
+  const { database, schema } = resources;
+  // An embedded server is deleted whole, schema and all.
+  if (database && schema && !keepSchema && database.engine === 'external') {
+    try {
+      const db = await connectForCleanup(database);
+      try {
+        await terminateWorkerBackends(db, schema.name);
+        await dropRunSchema(db, schema);
+      } finally {
+        await db.end().catch(() => undefined);
+      }
+    } catch (error) {
+      leftovers.push(`schema ${schema.name} could not be ${schema.ownedByRun ? 'dropped' : 'cleared of the run\'s tables'} (${errorMessage(error)}); drop it by hand`);
+    }
+  }
+  await database?.stop().catch((error: unknown) => leftovers.push(`the embedded PostgreSQL did not stop cleanly: ${errorMessage(error)}`));
+  return leftovers;
+}
