@@ -4,7 +4,7 @@ export { startEmbeddedPostgres } from './engines/embedded.js';
 export type { EmbeddedServer } from './engines/embedded.js';
 export { formatResult } from './report/format.js';
 export { DEFAULTS, LIMITS } from './options.js';
-export type { RaceOptions } from './options.js';
+export type { RaceOptions, RaceStage } from './options.js';
 export type { RaceResult, Verdict } from './result.js';
 export type { Expectation } from './scenarios/types.js';
 export { SCENARIOS } from './scenarios/index.js';
@@ -16,4 +16,5 @@ export {
   CapacityError,
   WorkerError,
   AbortedError,
+  RunTimeoutError,
 } from './errors.js';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { runSignal, throwIfAborted, untilAborted } from './abort.js';
+import { abortReason, runSignal, throwIfAborted, untilAborted } from './abort.js';
 import { checkConnectionCapacity } from './db/capacity.js';
 import { connectCoordinator } from './db/connect.js';
 import { prepareRunSchema } from './db/schema.js';
@@ -127,7 +127,9 @@ export async function runRace(options: RaceOptions = {}): Promise<RaceResult> {
     throwIfAborted(signal);
     result = await race(resolved, resources, signal, stage);
   } catch (error) {
-    failure = explainFailure(error, resources.database);
+    // Once interrupted, whatever broke next (a server that got the terminal's Ctrl-C too, say)
+    // is a consequence: the interruption is the news.
+    failure = signal.aborted ? abortReason(signal) : explainFailure(error, resources.database);
   }
   stage('cleanup');
   const leftovers = await tearDown(resources, { keepSchema: resolved.keep });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cliEnv } from '../helpers/cli.js';
-import { embeddedTraces } from '../helpers/leftovers.js';
+import { embeddedTraces, leftoversSince, NOTHING_LEFT } from '../helpers/leftovers.js';
 import { spawn } from 'node:child_process';
 
 const BENCH = fileURLToPath(new URL('../../dist/bench.js', import.meta.url));
@@ -45,6 +45,6 @@ describe('npm run bench', () => {
       ['optimistic', 0, 'CORRECT'],
       ['optimistic', 5, 'CORRECT'],
     ]);
-    expect(embeddedTraces()).toEqual(before);
+    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
   });
 });

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { readAndDropSchema, testDatabaseUrl } from '../helpers/database.js';
 import { cliEnv, runCli, startCli } from '../helpers/cli.js';
-import { embeddedTraces } from '../helpers/leftovers.js';
+import { embeddedTraces, leftoversSince, NOTHING_LEFT } from '../helpers/leftovers.js';
 
 describe('race-rig command line', () => {
   it('--json prints one object that matches what the database holds', async () => {
@@ -78,6 +78,13 @@ describe('race-rig command line', () => {
     [['--bogus'], /Unknown argument: bogus/],
     [['--keep'], /--keep needs --db/],
     [['--db', 'mysql://x@y/z'], /--db must start with postgres:\/\//],
+    [['--engine', 'oracle'], /unknown --engine 'oracle'; choose one of: postgres/],
+    [['--timeout', '-5'], /--timeout must be a whole number from 0 to 86400000/],
+    [['--lock-timeout', 'soon'], /--lock-timeout must be a whole number/],
+    [['--schema', 'Bad-Name'], /--schema must be a lower-case name of letters, digits and _ \(got 'Bad-Name'\)/],
+    [['--reuse-schema'], /--reuse-schema needs --schema/],
+    [['--mode', 'lost', '--max-retries', '3'], /--max-retries and --backoff apply to the modes that retry \(optimistic, serializable, repeatable-read\), not to 'lost'/],
+    [['--mode', 'for-update', '--backoff', '5'], /--max-retries and --backoff apply to the modes that retry/],
   ])('rejects %j with one line on stderr and exit 2', async (args, message) => {
     const run = await runCli(args);
 
@@ -103,7 +110,7 @@ describe('race-rig command line', () => {
 
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'CORRECT', expected: 40, actual: 40, database: { engine: 'embedded' } });
-    expect(embeddedTraces()).toEqual(before);
+    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
   });
 
   it('Ctrl-C stops the run, the embedded server and removes its directory (exit 130)', async () => {
@@ -124,6 +131,6 @@ describe('race-rig command line', () => {
 
     expect(run.code).toBe(130);
     expect(run.stderr).toMatch(/^race-rig: interrupted by SIGINT; cleaned up\n$/);
-    expect(embeddedTraces()).toEqual(before);
+    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
   });
 });

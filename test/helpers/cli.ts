@@ -17,9 +17,13 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...rest, NO_COLOR: '1', ...extra };
 }
 
-/** Starts `node dist/rig.js …`; `finished` resolves with everything it printed. */
-export function startCli(args: readonly string[], env = cliEnv()): { child: ChildProcess; finished: Promise<CliRun> } {
-  const child = spawn(process.execPath, [RIG, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `node dist/rig.js …`; `finished` resolves with everything it printed. `ownGroup` puts
+ * it in a process group of its own, as a shell does, so that a test can signal the whole group
+ * the way Ctrl-C in a terminal does.
+ */
+export function startCli(args: readonly string[], env = cliEnv(), { ownGroup = false } = {}): { child: ChildProcess; finished: Promise<CliRun> } {
+  const child = spawn(process.execPath, [RIG, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: ownGroup });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runRace } from 'race-rig';
-import { embeddedTraces } from '../helpers/leftovers.js';
+import { embeddedTraces, leftoversSince, NOTHING_LEFT } from '../helpers/leftovers.js';
 
 describe('embedded PostgreSQL by default', () => {
   it('starts a real server when no db is given, and leaves no server or directory behind', async () => {
@@ -12,7 +12,7 @@ describe('embedded PostgreSQL by default', () => {
     expect(result.database.serverVersion).toMatch(/^\d+\.\d+/);
     expect(result.database.url).not.toMatch(/:[^:*@/]+@/);
     expect(result).toMatchObject({ verdict: 'CORRECT', expected: 120, actual: 120 });
-    expect(embeddedTraces()).toEqual(before);
+    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
   });
 
   it('cleans up just the same when the run fails', async () => {
@@ -20,6 +20,6 @@ describe('embedded PostgreSQL by default', () => {
 
     await expect(runRace({ workers: 10, increments: 1, barrierTimeoutMs: 1 })).rejects.toThrow(/start barrier/);
 
-    expect(embeddedTraces()).toEqual(before);
+    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
   });
 });

@@ -1,20 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { runRace } from 'race-rig';
+import { AbortedError, BarrierError, runRace, WorkerError } from 'race-rig';
+import type { RaceStage } from 'race-rig';
 import { readAndDropSchema, testDatabaseUrl, withClient } from '../helpers/database.js';
+import { embeddedTraces, leftoversSince, NOTHING_LEFT } from '../helpers/leftovers.js';
+import { testRole } from '../helpers/roles.js';
 import { eventually } from '../helpers/wait.js';
+
+/** The advisory lock the `advisory` mode takes for user 1 ("RACE", 1): holding it from outside blocks every increment. */
+const ADVISORY_MODE_LOCK = 'SELECT pg_advisory_lock(1380008773, 1)';
 
 /** The schema of the run whose worker `worker` is connected right now. */
 async function racingSchema(worker: number): Promise<string | undefined> {
   return withClient(async (client) => {
-    const { rows } = await client.query<{ name: string }>(
-      `SELECT application_name AS name FROM pg_stat_activity WHERE application_name LIKE $1`,
-      [`race-rig worker ${worker} %`],
-    );
+    const { rows } = await client.query<{ name: string }>(`SELECT application_name AS name FROM pg_stat_activity WHERE application_name LIKE $1`, [
+      `race-rig worker ${worker} %`,
+    ]);
     return rows[0]?.name.split(' ')[3];
   });
 }
 
+async function raceSchemas(): Promise<string[]> {
+  return withClient(async (client) => {
+    const { rows } = await client.query<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'race\\_rig\\_%'");
+    return rows.map((row) => row.name);
+  });
+}
+
+/** Runs `use` while a separate session holds the lock the `advisory` mode needs. */
+async function whileAdvisoryLockIsHeld<T>(use: () => Promise<T>): Promise<T> {
+  return withClient(async (holder) => {
+    await holder.query(ADVISORY_MODE_LOCK);
+    return use();
+  });
+}
+
 describe('faults during a run', () => {
+  it('a worker that fails before the barrier breaks it at once, and the error names the worker', async () => {
+    // The role may hold 3 connections: the coordinator and two workers get in, the others fail.
+    const db = await testRole('limited_racer', 'limited-pw', { connectionLimit: 3, grants: ['GRANT CREATE ON DATABASE postgres TO limited_racer'] });
+    const schemasBefore = await raceSchemas();
+    const started = Date.now();
+
+    const run = runRace({ db, mode: 'inplace', workers: 5, increments: 5 });
+
+    await expect(run).rejects.toBeInstanceOf(WorkerError);
+    await expect(run).rejects.toThrow(/^worker \d failed before the start barrier \([0-2] of 5 arrived\): too many connections for role "limited_racer"$/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(await raceSchemas()).toEqual(schemasBefore);
+  });
+
   it('a worker whose connection is killed mid-run: its unfinished increments are reported, and the numbers add up', async () => {
     const run = runRace({ db: testDatabaseUrl(), mode: 'for-update', workers: 6, increments: 2000, keep: true });
 
@@ -39,5 +73,68 @@ describe('faults during a run', () => {
     expect(held.counter - result.succeeded).toBeGreaterThanOrEqual(0);
     expect(held.counter - result.succeeded).toBeLessThanOrEqual(1);
     expect(result).toMatchObject({ verdict: 'CORRECT', lost: 0 });
+  });
+});
+
+describe('a lock that never comes', () => {
+  it('--lock-timeout turns every wait into a counted failure that left no trace', async () => {
+    const result = await whileAdvisoryLockIsHeld(() => runRace({ db: testDatabaseUrl(), mode: 'advisory', workers: 3, increments: 4, lockTimeoutMs: 50, keep: true }));
+    const held = await readAndDropSchema(result.database.schema);
+
+    expect(result.failures).toMatchObject({ lockTimeout: 12, total: 12 });
+    expect(result.errors[0]).toMatchObject({ code: '55P03', count: 12 });
+    expect(held.counter).toBe(0);
+    expect(result).toMatchObject({ succeeded: 0, expected: 0, actual: 0, verdict: 'CORRECT' });
+  });
+
+  it('--statement-timeout does the same for a statement that runs too long', async () => {
+    const result = await whileAdvisoryLockIsHeld(() => runRace({ db: testDatabaseUrl(), mode: 'advisory', workers: 2, increments: 3, statementTimeoutMs: 50 }));
+
+    expect(result.failures).toMatchObject({ statementTimeout: 6, total: 6 });
+    expect(result.errors[0]).toMatchObject({ code: '57014' });
+  });
+
+  it('--timeout stops the whole run, ends the stuck backends and drops the schema', async () => {
+    const schemasBefore = await raceSchemas();
+    const started = Date.now();
+
+    const run = whileAdvisoryLockIsHeld(() => runRace({ db: testDatabaseUrl(), mode: 'advisory', workers: 3, increments: 2, timeoutMs: 1500 }));
+
+    await expect(run).rejects.toThrow(/^the run did not finish within --timeout 1500 ms and was stopped/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await raceSchemas()).toEqual(schemasBefore);
+    const stuck = await withClient((client) => client.query("SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'race-rig worker %'"));
+    expect(stuck.rowCount).toBe(0);
+  });
+});
+
+describe('aborting at every stage', () => {
+  it.each<RaceStage>(['database', 'setup', 'race', 'verify'])('an abort during %s tears everything down', async (stage) => {
+    const before = embeddedTraces();
+    const controller = new AbortController();
+
+    const run = runRace({
+      mode: 'for-update',
+      workers: 4,
+      increments: stage === 'race' ? 100_000 : 5,
+      signal: controller.signal,
+      onStage: (entered) => {
+        if (entered !== stage) return;
+        // During the race, let the workers get going first.
+        if (stage === 'race') setTimeout(() => controller.abort(), 1500);
+        else controller.abort();
+      },
+    });
+
+    await expect(run).rejects.toBeInstanceOf(AbortedError);
+    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
+  });
+
+  it('a barrier timeout on the embedded server tears everything down too', async () => {
+    const before = embeddedTraces();
+
+    await expect(runRace({ workers: 10, increments: 1, barrierTimeoutMs: 1 })).rejects.toBeInstanceOf(BarrierError);
+
+    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
   });
 });
