@@ -9,6 +9,8 @@ import { DatabaseError } from '../errors.js';
 import { loadEmbeddedPostgres } from './embedded-runtime.js';
 import type { EmbeddedPostgresClass } from './embedded-runtime.js';
 import type { Database } from './types.js';
+import { watchServer } from './watchdog.js';
+import type { Watchdog } from './watchdog.js';
 
 /** Connections beyond the workers: the coordinator, plus room for a curious psql. */
 export const EMBEDDED_HEADROOM = 10;
@@ -94,8 +96,10 @@ export async function startEmbedded({ maxConnections }: { maxConnections: number
   process.on('exit', onExit);
 
   let stopped: Promise<void> | undefined;
+  let watchdog: Watchdog | undefined;
   const stop = (server?: InstanceType<EmbeddedPostgresClass>) => {
     stopped ??= (async () => {
+      watchdog?.disarm();
       const pid = postmasterPid(dataDir);
       if (server && pid !== null) {
         // stop() never settles when the server already exited (say Ctrl-C reached it first),
@@ -140,6 +144,7 @@ export async function startEmbedded({ maxConnections }: { maxConnections: number
     await server.start();
     const started = server;
     const pid = postmasterPid(dataDir);
+    if (pid !== null) watchdog = watchServer({ serverPid: pid, runDir });
     return {
       engine: 'embedded',
       connection: { host: dataDir, port, user: USER, database: 'postgres' },

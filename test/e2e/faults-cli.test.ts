@@ -45,6 +45,22 @@ describe('signals and a dying server, from the command line', () => {
     expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
   });
 
+  it('the rig itself killed outright (SIGKILL, as the OOM killer does): its watchdog stops the server and deletes the directory', async () => {
+    const before = embeddedTraces();
+    const { child, finished } = startCli(['-w', '6', '-n', '100000', '--mode', 'for-update']);
+
+    await eventually(() => newDataDir(before, true), 'the embedded server to start');
+    await sleep(1000);
+    child.kill('SIGKILL');
+    await finished;
+
+    const left = await eventually(() => {
+      const traces = leftoversSince(before);
+      return traces.dirs.length + traces.servers.length + traces.processes.length === 0 ? traces : undefined;
+    }, 'the watchdog to clean up', 15_000);
+    expect(left).toEqual(NOTHING_LEFT);
+  });
+
   it('the embedded PostgreSQL killed mid-run: one clear line, exit 2, nothing left behind', async () => {
     const before = embeddedTraces();
     const { finished } = startCli(['-w', '8', '-n', '100000', '--mode', 'for-update']);
