@@ -23,7 +23,7 @@ export interface RaceOptions {
   readonly maxRetries?: number;
   /** Base delay in ms of the exponential backoff with full jitter before each retry (default 0: none). */
   readonly backoffMs?: number;
-  /** How long every worker has to reach the start barrier, in ms (default 30000). */
+  /** How long every worker has to reach the start barrier, in ms (default 30 s + 60 ms per worker). */
   readonly barrierTimeoutMs?: number;
   /** Also hold the workers' first statements at a server-side gate (see src/gate.ts). */
   readonly gate?: boolean;
@@ -69,6 +69,14 @@ export interface ResolvedOptions {
 
 export const ENGINES = ['postgres'] as const;
 
+/**
+ * Starting a worker thread costs ~40 ms of a core on a 2-core machine, so a thousand of them
+ * need well over the 30 s that are plenty for ten.
+ */
+export function defaultBarrierTimeoutMs(workers: number): number {
+  return 30_000 + 60 * workers;
+}
+
 export const DEFAULTS = {
   engine: 'postgres',
   scenario: DEFAULT_SCENARIO,
@@ -77,7 +85,6 @@ export const DEFAULTS = {
   increments: 100,
   maxRetries: Number.POSITIVE_INFINITY,
   backoffMs: 0,
-  barrierTimeoutMs: 30_000,
   lockTimeoutMs: 0,
   statementTimeoutMs: 0,
   timeoutMs: 600_000,
@@ -150,16 +157,17 @@ export function resolveOptions(options: RaceOptions): ResolvedOptions {
     throw new InvalidOptionError(`--schema must be a lower-case name of letters, digits and _ (got '${schema}')`);
   }
 
+  const workers = wholeNumber('workers', options.workers ?? DEFAULTS.workers, 1, LIMITS.workers);
   return {
     engine,
     scenario,
     mode,
-    workers: wholeNumber('workers', options.workers ?? DEFAULTS.workers, 1, LIMITS.workers),
+    workers,
     increments: wholeNumber('increments', options.increments ?? DEFAULTS.increments, 1, LIMITS.increments),
     db,
     maxRetries,
     backoffMs,
-    barrierTimeoutMs: wholeNumber('barrier-timeout', options.barrierTimeoutMs ?? DEFAULTS.barrierTimeoutMs, 1, LIMITS.timeoutMs),
+    barrierTimeoutMs: wholeNumber('barrier-timeout', options.barrierTimeoutMs ?? defaultBarrierTimeoutMs(workers), 1, LIMITS.timeoutMs),
     gate: options.gate ?? false,
     lockTimeoutMs: wholeNumber('lock-timeout', options.lockTimeoutMs ?? DEFAULTS.lockTimeoutMs, 0, LIMITS.timeoutMs),
     statementTimeoutMs: wholeNumber('statement-timeout', options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs, 0, LIMITS.timeoutMs),

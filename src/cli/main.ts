@@ -31,7 +31,7 @@ function raceOptions(args: CliArgs, db: string | undefined, signal: AbortSignal 
     ...(db === undefined ? {} : { db }),
     ...(args.maxRetries === undefined ? {} : { maxRetries: args.maxRetries }),
     backoffMs: args.backoff,
-    barrierTimeoutMs: args.barrierTimeout,
+    ...(args.barrierTimeout === undefined ? {} : { barrierTimeoutMs: args.barrierTimeout }),
     gate: args.gate,
     lockTimeoutMs: args.lockTimeout,
     statementTimeoutMs: args.statementTimeout,

@@ -13,7 +13,7 @@ export interface CliArgs {
   readonly increments: number;
   readonly db: string | undefined;
   readonly maxRetries: number | undefined;
-  readonly barrierTimeout: number;
+  readonly barrierTimeout: number | undefined;
   readonly gate: boolean;
   readonly backoff: number;
   readonly lockTimeout: number;
@@ -49,7 +49,7 @@ function parser(args: readonly string[]) {
       engine: { type: 'string', default: DEFAULTS.engine, describe: `database engine (${ENGINES.join(', ')})` },
       db: { type: 'string', describe: 'postgres:// URL of an existing server', defaultDescription: '$DATABASE_URL, else an embedded PostgreSQL' },
       'max-retries': { type: 'number', describe: 'retries per operation in the modes that retry', defaultDescription: 'unbounded' },
-      'barrier-timeout': { type: 'number', default: DEFAULTS.barrierTimeoutMs, describe: 'ms every worker has to reach the start barrier' },
+      'barrier-timeout': { type: 'number', describe: 'ms every worker has to reach the start barrier', defaultDescription: '30000 + 60 per worker' },
       gate: { type: 'boolean', default: false, describe: 'also hold every worker\'s first statement at a server-side advisory lock and open it once all wait: a tighter start' },
       backoff: { type: 'number', default: DEFAULTS.backoffMs, describe: 'base ms of exponential backoff with full jitter before each retry (0: retry at once)' },
       'lock-timeout': { type: 'number', default: DEFAULTS.lockTimeoutMs, describe: "the workers' lock_timeout in ms: a lock wait longer than this fails the operation (0: wait for ever)" },

@@ -9,16 +9,6 @@ import { eventually } from '../helpers/wait.js';
 /** The advisory lock the `advisory` mode takes for user 1 ("RACE", 1): holding it from outside blocks every increment. */
 const ADVISORY_MODE_LOCK = 'SELECT pg_advisory_lock(1380008773, 1)';
 
-/** The schema of the run whose worker `worker` is connected right now. */
-async function racingSchema(worker: number): Promise<string | undefined> {
-  return withClient(async (client) => {
-    const { rows } = await client.query<{ name: string }>(`SELECT application_name AS name FROM pg_stat_activity WHERE application_name LIKE $1`, [
-      `race-rig worker ${worker} %`,
-    ]);
-    return rows[0]?.name.split(' ')[3];
-  });
-}
-
 async function raceSchemas(): Promise<string[]> {
   return withClient(async (client) => {
     const { rows } = await client.query<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'race\\_rig\\_%'");
@@ -50,9 +40,10 @@ describe('faults during a run', () => {
   });
 
   it('a worker whose connection is killed mid-run: its unfinished increments are reported, and the numbers add up', async () => {
-    const run = runRace({ db: testDatabaseUrl(), mode: 'for-update', workers: 6, increments: 2000, keep: true });
+    // A schema name of its own, so that no backend of an earlier run can be mistaken for worker 2.
+    const schema = 'killed_connection_race';
+    const run = runRace({ db: testDatabaseUrl(), mode: 'for-update', workers: 6, increments: 2000, schema, keep: true });
 
-    const schema = await eventually(() => racingSchema(2), 'worker 2 to connect');
     await eventually(async () => {
       const { rows } = await withClient((client) => client.query<{ counter: number }>(`SELECT counter FROM ${schema}.user_counter`).catch(() => ({ rows: [] })));
       return (rows[0]?.counter ?? 0) > 200 ? true : undefined;
@@ -98,12 +89,13 @@ describe('a lock that never comes', () => {
     const schemasBefore = await raceSchemas();
     const started = Date.now();
 
-    const run = whileAdvisoryLockIsHeld(() => runRace({ db: testDatabaseUrl(), mode: 'advisory', workers: 3, increments: 2, timeoutMs: 1500 }));
+    const schema = 'timed_out_race';
+    const run = whileAdvisoryLockIsHeld(() => runRace({ db: testDatabaseUrl(), mode: 'advisory', workers: 3, increments: 2, timeoutMs: 1500, schema }));
 
     await expect(run).rejects.toThrow(/^the run did not finish within --timeout 1500 ms and was stopped/);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(await raceSchemas()).toEqual(schemasBefore);
-    const stuck = await withClient((client) => client.query("SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'race-rig worker %'"));
+    const stuck = await withClient((client) => client.query('SELECT 1 FROM pg_stat_activity WHERE application_name LIKE $1', [`race-rig worker % ${schema}`]));
     expect(stuck.rowCount).toBe(0);
   });
 });

@@ -19,11 +19,12 @@ describe('--gate: the server-side start gate', () => {
     expect(result.lost).toBeGreaterThan(0);
   });
 
-  it('leaves no worker waiting at the gate and no lock behind', async () => {
+  it('leaves no worker waiting at the gate and no gate lock behind', async () => {
     await runRace({ db: testDatabaseUrl(), mode: 'for-update', workers: 6, increments: 5, gate: true });
 
+    // The gate's locks are the two-key advisory locks in its own namespace ("GATE").
     const { rows } = await withClient((client) =>
-      client.query<{ n: number }>("SELECT count(*)::integer AS n FROM pg_locks WHERE locktype = 'advisory'"),
+      client.query<{ n: number }>("SELECT count(*)::integer AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 1195463749"),
     );
     expect(rows[0]?.n).toBe(0);
   });
