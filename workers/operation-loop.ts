@@ -19,6 +19,11 @@ export interface LoopOptions {
   readonly backoffMs: number;
   /** Ends the transaction an attempt left open when it failed. */
   readonly rollback: () => Promise<void>;
+  /**
+   * The error that broke the connection, if the driver reported it between queries: the next
+   * query then only says the client is "not queryable", and this is the real cause.
+   */
+  readonly connectionError: () => unknown;
 }
 
 export interface LoopTally {
@@ -73,7 +78,8 @@ export async function runOperations(session: Session, options: LoopOptions): Pro
           continue operations;
         }
         cause = 'conflict';
-      } catch (error) {
+      } catch (thrown) {
+        const error = sqlstateOf(thrown) === null ? (options.connectionError() ?? thrown) : thrown;
         const code = sqlstateOf(error);
         const message = error instanceof Error ? error.message : String(error);
         noteError(code, message);

@@ -33,8 +33,11 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
     pipeline: task.gate !== null,
   });
   // Without a listener, a connection dropped between queries would crash the thread; the next
-  // query reports the loss and the operation loop counts it.
-  client.on('error', () => {});
+  // query fails, and the operation loop reports this error as the cause.
+  let connectionError: unknown;
+  client.on('error', (error) => {
+    connectionError ??= error;
+  });
 
   try {
     await client.connect();
@@ -61,6 +64,7 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
       maxRetries: task.maxRetries,
       retries: mode.retries,
       backoffMs: task.backoffMs,
+      connectionError: () => connectionError,
       rollback: () => client.query('ROLLBACK').then(
         () => undefined,
         () => undefined,
