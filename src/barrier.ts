@@ -41,6 +41,11 @@ export function arriveAndWait(buffer: SharedArrayBuffer, timeoutMs: number): Arr
   }
 }
 
+/** Whether the coordinator called the run off (any thread may ask, at any time). */
+export function isBarrierBroken(buffer: SharedArrayBuffer): boolean {
+  return Atomics.load(new Int32Array(buffer), kStateField) === BarrierState.Broken;
+}
+
 /** Coordinator side of the barrier. */
 export class StartBarrier {
   readonly buffer: SharedArrayBuffer;

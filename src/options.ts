@@ -1,5 +1,6 @@
 import { InvalidOptionError } from './errors.js';
-import { DEFAULT_SCENARIO, findMode, findScenario, SCENARIOS } from './scenarios/index.js';
+import { DEFAULT_SCENARIO, findMode } from './scenarios/index.js';
+import type { ScenarioRef } from './scenarios/load.js';
 import type { Expectation, ModeSpec, Scenario } from './scenarios/types.js';
 
 /** The stages of a run, in order, as `onStage` reports them. */
@@ -9,8 +10,12 @@ export type RaceStage = 'database' | 'setup' | 'race' | 'verify' | 'cleanup';
 export interface RaceOptions {
   /** Database engine (default and, for now, only: `postgres`). */
   readonly engine?: string;
-  /** Scenario name (default `counter`). */
+  /** Scenario: a built-in name (default `counter`) or the path of a scenario module. */
   readonly scenario?: string;
+  /** Parameters for the scenario (`--param key=value`, `--limit N`). */
+  readonly params?: Readonly<Record<string, string>>;
+  /** How many workers may be inside an operation at once (default: all of them). */
+  readonly concurrency?: number;
   /** Strategy for the critical section (default `lost`). */
   readonly mode?: string;
   /** Worker threads, each with its own connection (default 10). */
@@ -50,6 +55,9 @@ export interface RaceOptions {
 export interface ResolvedOptions {
   readonly engine: 'postgres';
   readonly scenario: Scenario;
+  readonly scenarioRef: ScenarioRef;
+  readonly params: Readonly<Record<string, string>>;
+  readonly concurrency: number;
   readonly mode: ModeSpec;
   readonly workers: number;
   readonly increments: number;
@@ -113,25 +121,21 @@ function requires(present: boolean, flag: string, needed: string, why: string): 
   if (present) throw new InvalidOptionError(`${flag} needs ${needed}: ${why}`);
 }
 
-function resolveMode(options: RaceOptions): { scenario: Scenario; mode: ModeSpec } {
-  const scenarioName = options.scenario ?? DEFAULTS.scenario;
-  const scenario = findScenario(scenarioName);
-  if (!scenario) {
-    throw new InvalidOptionError(`unknown --scenario '${scenarioName}'; choose one of: ${Object.keys(SCENARIOS).join(', ')}`);
-  }
-  const modeName = options.mode ?? DEFAULTS.mode;
+function resolveMode(options: RaceOptions, scenario: Scenario): ModeSpec {
+  const modeName = options.mode ?? (scenario.name === DEFAULTS.scenario ? DEFAULTS.mode : scenario.modes[0]?.name ?? '');
   const mode = findMode(scenario, modeName);
   if (!mode) {
     const names = scenario.modes.map((spec) => spec.name).join(', ');
     throw new InvalidOptionError(`unknown --mode '${modeName}' for ${scenario.name}; choose one of: ${names}`);
   }
-  return { scenario, mode };
+  return mode;
 }
 
-export function resolveOptions(options: RaceOptions): ResolvedOptions {
+/** Checks the options against the scenario they run (already loaded, see scenarios/load.ts). */
+export function resolveOptions(options: RaceOptions, scenario: Scenario, scenarioRef: ScenarioRef): ResolvedOptions {
   const engine = options.engine ?? DEFAULTS.engine;
   if (engine !== 'postgres') throw new InvalidOptionError(`unknown --engine '${engine}'; choose one of: ${ENGINES.join(', ')}`);
-  const { scenario, mode } = resolveMode(options);
+  const mode = resolveMode(options, scenario);
 
   const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
   if (maxRetries !== Number.POSITIVE_INFINITY) wholeNumber('max-retries', maxRetries, 0, Number.MAX_SAFE_INTEGER);
@@ -161,6 +165,9 @@ export function resolveOptions(options: RaceOptions): ResolvedOptions {
   return {
     engine,
     scenario,
+    scenarioRef,
+    params: { ...options.params },
+    concurrency: wholeNumber('concurrency', options.concurrency ?? workers, 1, workers),
     mode,
     workers,
     increments: wholeNumber('increments', options.increments ?? DEFAULTS.increments, 1, LIMITS.increments),

@@ -1,5 +1,6 @@
 import type { RecordableHistogram } from 'node:perf_hooks';
 import type { GateKey } from './gate.js';
+import type { ScenarioRef } from './scenarios/load.js';
 
 /**
  * The plain-data messages between the coordinator and its worker threads. Everything here
@@ -26,9 +27,13 @@ export interface SessionSettings {
 
 export interface WorkerTask {
   readonly index: number;
-  readonly scenario: string;
+  readonly scenario: ScenarioRef;
   readonly mode: string;
+  readonly workers: number;
   readonly operations: number;
+  readonly params: Readonly<Record<string, string>>;
+  /** The --concurrency semaphore, or null when every worker may be in flight at once. */
+  readonly semaphore: SharedArrayBuffer | null;
   /** Retries allowed per operation (Infinity for unbounded). */
   readonly maxRetries: number;
   readonly connection: ConnectionSpec;
@@ -84,5 +89,7 @@ export interface WorkerResult {
   readonly latency: RecordableHistogram;
   /** Total time spent in the statement that takes the lock (0 for modes that take none). */
   readonly lockWaitMs: number;
+  /** How often successful attempts named each outcome ('accepted', 'refused', …). */
+  readonly outcomes: Readonly<Record<string, number>>;
   readonly errors: readonly ErrorSample[];
 }

@@ -5,6 +5,8 @@ import { abortReason, throwIfAborted } from './abort.js';
 import { BarrierError, errorMessage, WorkerError } from './errors.js';
 import type { GateKey } from './gate.js';
 import type { ConnectionSpec, SessionSettings, WorkerResult, WorkerTask } from './protocol.js';
+import type { ScenarioRef } from './scenarios/load.js';
+import { createSemaphoreBuffer } from './semaphore.js';
 
 /** The bundled worker sits next to the bundled entry points in dist/. */
 const WORKER_FILE = new URL('./race-worker.js', import.meta.url).href;
@@ -23,8 +25,11 @@ const WORKER_WAIT_GRACE_MS = 5_000;
 const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 2 } as const;
 
 export interface RaceWorkersParams {
-  readonly scenario: string;
+  readonly scenario: ScenarioRef;
   readonly mode: string;
+  readonly params: Readonly<Record<string, string>>;
+  /** How many workers may be inside an operation at once. */
+  readonly concurrency: number;
   readonly operations: number;
   readonly maxRetries: number;
   readonly connection: ConnectionSpec;
@@ -47,9 +52,9 @@ export interface RaceWorkersOutcome {
 }
 
 
-/** Exactly `workers` threads for one race. */
+/** Exactly `workers` threads, for one race or several in a row. */
 export interface WorkerPool {
-  /** Runs the race on the pool's threads; the pool is destroyed when it settles. */
+  /** Runs a race on the pool's threads, one task each (again for each repetition). */
   race(params: RaceWorkersParams): Promise<RaceWorkersOutcome>;
   /** Terminates every thread; safe to call more than once. */
   destroy(): Promise<void>;
@@ -73,7 +78,7 @@ export function startWorkerPool(workers: number, niceness = 0): WorkerPool {
   let destroyed: Promise<void> | undefined;
   const destroy = () => (destroyed ??= pool.destroy());
   return {
-    race: (params) => raceWorkers(pool, workers, params).finally(destroy),
+    race: (params) => raceWorkers(pool, workers, params),
     destroy,
   };
 }
@@ -85,6 +90,7 @@ export function startWorkerPool(workers: number, niceness = 0): WorkerPool {
 async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: number, params: RaceWorkersParams): Promise<RaceWorkersOutcome> {
   const { signal } = params;
   const barrier = new StartBarrier(workers);
+  const semaphore = params.concurrency < workers ? createSemaphoreBuffer(params.concurrency) : null;
 
   let rejectOnAbort: (error: Error) => void = () => {};
   const aborted = new Promise<never>((_, reject) => {
@@ -106,7 +112,10 @@ async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: num
         index,
         scenario: params.scenario,
         mode: params.mode,
+        workers,
         operations: params.operations,
+        params: params.params,
+        semaphore,
         maxRetries: params.maxRetries,
         connection: params.connection,
         schema: params.schema,

@@ -18,6 +18,10 @@ export interface RaceResult {
   readonly scenario: string;
   readonly mode: string;
   readonly invariant: string;
+  /** The verdict in words, with the numbers that prove it. */
+  readonly message: string;
+  /** What `expected` and `actual` count ("counter", "accepted withdrawals"). */
+  readonly quantity: string;
   /** What one operation is called in this scenario ("increment"). */
   readonly unit: string;
   readonly workers: number;
@@ -25,12 +29,16 @@ export interface RaceResult {
   readonly increments: number;
   /** workers × increments. */
   readonly operations: number;
-  /** What the database should hold: the operations that succeeded (plus up to `inDoubt`). */
+  /** What the database should hold (for the counter: the operations that succeeded, plus up to `inDoubt`). */
   readonly expected: number;
   /** What the database holds. */
   readonly actual: number;
-  /** expected − actual; 0 when the difference is explained by operations in doubt. */
+  /** expected − actual when the invariant broke, else 0 (negative: more than expected). */
   readonly lost: number;
+  /** The scenario's own numbers (a balance, an overdraft, …). */
+  readonly figures: Readonly<Record<string, number>>;
+  /** How often successful operations ended each way ('accepted', 'refused', …). */
+  readonly outcomes: Readonly<Record<string, number>>;
   readonly succeeded: number;
   /** Operations that failed and certainly left no trace (see `failures`). */
   readonly failed: number;
@@ -79,6 +87,8 @@ export interface RaceResult {
   readonly options: {
     readonly engine: string;
     readonly scenario: string;
+    readonly params: Readonly<Record<string, string>>;
+    readonly concurrency: number;
     readonly mode: string;
     readonly workers: number;
     readonly increments: number;
@@ -120,13 +130,17 @@ export function buildResult({ options, totals, verification, setupMs, elapsedMs,
     scenario: options.scenario.name,
     mode: options.mode.name,
     invariant: verification.invariant,
-    unit: options.scenario.operation.one,
+    message: verification.message,
+    quantity: verification.quantity,
+    unit: options.scenario.unit?.one ?? 'operation',
     workers: options.workers,
     increments: options.increments,
     operations,
     expected: verification.expected,
     actual: verification.actual,
     lost: verification.holds ? 0 : verification.expected - verification.actual,
+    figures: verification.figures ?? {},
+    outcomes: totals.outcomes,
     succeeded: totals.succeeded,
     failed: totals.failures.total,
     inDoubt: totals.inDoubt,
@@ -151,6 +165,8 @@ export function buildResult({ options, totals, verification, setupMs, elapsedMs,
     options: {
       engine: options.engine,
       scenario: options.scenario.name,
+      params: options.params,
+      concurrency: options.concurrency,
       mode: options.mode.name,
       workers: options.workers,
       increments: options.increments,

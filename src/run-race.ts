@@ -7,16 +7,22 @@ import { prepareRunSchema } from './db/schema.js';
 import { sqlstateOf } from './db/sqlstate.js';
 import { openDatabase } from './engines/index.js';
 import type { Database } from './engines/types.js';
-import { DatabaseError, errorMessage, RigError } from './errors.js';
+import { DatabaseError, errorMessage, InvalidOptionError, RigError } from './errors.js';
 import { closeGate, GATE_WORKER_NICENESS, newGateKey, openGateWhenFull } from './gate.js';
 import { resolveOptions } from './options.js';
 import type { RaceOptions, RaceStage, ResolvedOptions } from './options.js';
 import { startWorkerPool } from './race-workers.js';
 import { aggregateResults } from './report/aggregate.js';
+import { summarizeRepeats } from './report/repeat.js';
+import type { RepeatedResult } from './report/repeat.js';
 import { buildResult } from './result.js';
 import type { RaceResult } from './result.js';
-import { tearDown } from './teardown.js';
+import { loadScenario, scenarioRef } from './scenarios/load.js';
+import type { RunContext } from './scenarios/types.js';
+import { tearDown, tearDownSchema } from './teardown.js';
 import type { RunResources } from './teardown.js';
+
+type Step = <T>(what: string, action: () => Promise<T>) => Promise<T>;
 
 /** Database errors outside the race (set-up, verification) become one clear DatabaseError. */
 function explainStepFailure(what: string, error: unknown, admin: pg.ClientBase | undefined): RigError {
@@ -43,16 +49,15 @@ function withLeftovers(error: unknown, leftovers: readonly string[]): unknown {
   return error;
 }
 
-async function race(resolved: ResolvedOptions, resources: RunResources, signal: AbortSignal, stage: (stage: RaceStage) => void): Promise<RaceResult> {
-  const { scenario, mode } = resolved;
-  const startedAt = performance.now();
-  const step = <T>(what: string, action: () => Promise<T>): Promise<T> =>
-    untilAborted(action(), signal).catch((error: unknown) => {
-      throw explainStepFailure(what, error, resources.admin);
-    });
-  const niceness = resolved.gate ? GATE_WORKER_NICENESS : 0;
+interface Session {
+  readonly database: Database;
+  readonly admin: pg.Client;
+  readonly serverVersion: string;
+}
 
-  stage('database');
+/** The database, the coordinator's connection and, for an embedded server, the threads booting meanwhile. */
+async function openSession(resolved: ResolvedOptions, resources: RunResources, signal: AbortSignal, step: Step): Promise<Session> {
+  const niceness = resolved.gate ? GATE_WORKER_NICENESS : 0;
   // The threads boot while an embedded server starts; a server given with --db is checked for
   // room first, so that no thread starts for a run it cannot take.
   if (resolved.db === null) resources.pool = startWorkerPool(resolved.workers, niceness);
@@ -63,23 +68,43 @@ async function race(resolved: ResolvedOptions, resources: RunResources, signal: 
   const admin = await connectCoordinator(database);
   resources.admin = admin;
   await step('checking the server', () => checkConnectionCapacity(admin, resolved.workers));
-  const pool = (resources.pool ??= startWorkerPool(resolved.workers, niceness));
+  resources.pool ??= startWorkerPool(resolved.workers, niceness);
   const serverVersion = await step('reading the server version', async () => {
     const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
     return rows[0]?.server_version ?? 'unknown';
   });
+  return { database, admin, serverVersion };
+}
+
+/** One race on fresh data: the schema and tables, the workers, and the verdict. */
+async function raceOnce(
+  resolved: ResolvedOptions,
+  session: Session,
+  resources: RunResources,
+  signal: AbortSignal,
+  step: Step,
+  stage: (stage: RaceStage) => void,
+): Promise<RaceResult> {
+  const { scenario, mode } = resolved;
+  const { admin, database } = session;
+  const startedAt = performance.now();
+  const context: RunContext = { mode: mode.name, workers: resolved.workers, iterations: resolved.increments, params: resolved.params };
 
   stage('setup');
   const schema = await step('creating the run schema', () => prepareRunSchema(admin, { name: resolved.schema, reuse: resolved.reuseSchema }));
   resources.schema = schema;
-  await step(`setting up ${scenario.name}`, () => scenario.setup(admin));
+  await step(`setting up ${scenario.name}`, () => scenario.setup(admin, context));
   const gate = resolved.gate ? newGateKey() : null;
   if (gate) await step('closing the server gate', () => closeGate(admin, gate));
 
   stage('race');
+  const pool = resources.pool;
+  if (!pool) throw new Error('the worker pool was not started');
   const outcome = await pool.race({
-    scenario: scenario.name,
+    scenario: resolved.scenarioRef,
     mode: mode.name,
+    params: resolved.params,
+    concurrency: resolved.concurrency,
     operations: resolved.increments,
     maxRetries: resolved.maxRetries,
     backoffMs: resolved.backoffMs,
@@ -95,8 +120,17 @@ async function race(resolved: ResolvedOptions, resources: RunResources, signal: 
   stage('verify');
   const totals = aggregateResults(outcome.results);
   const verification = await step('verifying the result', () =>
-    scenario.verify(admin, { mode: mode.name, succeeded: totals.succeeded, inDoubt: totals.inDoubt }),
+    scenario.verify(admin, {
+      ...context,
+      operations: resolved.workers * resolved.increments,
+      succeeded: totals.succeeded,
+      failed: totals.failures.total,
+      inDoubt: totals.inDoubt,
+      notAttempted: totals.notAttempted,
+      outcomes: totals.outcomes,
+    }),
   );
+  if (scenario.teardown) await step(`tearing down ${scenario.name}`, () => scenario.teardown?.(admin, context) ?? Promise.resolve());
   throwIfAborted(signal);
 
   return buildResult({
@@ -105,8 +139,46 @@ async function race(resolved: ResolvedOptions, resources: RunResources, signal: 
     verification,
     setupMs: outcome.releasedAt - startedAt,
     elapsedMs: outcome.elapsedMs,
-    database: { engine: database.engine, url: database.displayUrl, serverVersion, schema: schema.name, schemaKept: resolved.keep },
+    database: { engine: database.engine, url: database.displayUrl, serverVersion: session.serverVersion, schema: schema.name, schemaKept: resolved.keep },
   });
+}
+
+/**
+ * Runs the race `repeat` times on one database, each time on fresh data in a fresh schema, and
+ * tears everything down at the end (also when it fails, is aborted or runs past `timeoutMs`).
+ */
+async function runRaces(options: RaceOptions, repeat: number): Promise<RaceResult[]> {
+  const ref = scenarioRef(options.scenario ?? 'counter');
+  const resolved = resolveOptions(options, await loadScenario(ref), ref);
+  const { signal, dispose } = runSignal(options.signal, resolved.timeoutMs);
+  const stage = (name: RaceStage) => options.onStage?.(name);
+  const step: Step = (what, action) =>
+    untilAborted(action(), signal).catch((error: unknown) => {
+      throw explainStepFailure(what, error, resources.admin);
+    });
+  const resources: RunResources = {};
+  const results: RaceResult[] = [];
+  let failure: unknown;
+  try {
+    throwIfAborted(signal);
+    stage('database');
+    const session = await openSession(resolved, resources, signal, step);
+    for (let run = 0; run < repeat; run++) {
+      results.push(await raceOnce(resolved, session, resources, signal, step, stage));
+      // Between repetitions, each run's schema goes (the last one with the rest, below).
+      if (run < repeat - 1) await tearDownSchema(resources, { keepSchema: resolved.keep, always: true });
+    }
+  } catch (error) {
+    // Once interrupted, whatever broke next (a server that got the terminal's Ctrl-C too, say)
+    // is a consequence: the interruption is the news.
+    failure = signal.aborted ? abortReason(signal) : explainFailure(error, resources.database);
+  }
+  stage('cleanup');
+  const leftovers = await tearDown(resources, { keepSchema: resolved.keep });
+  dispose();
+  if (failure !== undefined) throw withLeftovers(failure, leftovers);
+  const last = results.length - 1;
+  return results.map((result, index) => (index === last && leftovers.length > 0 ? { ...result, warnings: [...result.warnings, ...leftovers] } : result));
 }
 
 /**
@@ -117,23 +189,16 @@ async function race(resolved: ResolvedOptions, resources: RunResources, signal: 
  * it fails, is aborted, or runs past `timeoutMs`.
  */
 export async function runRace(options: RaceOptions = {}): Promise<RaceResult> {
-  const resolved = resolveOptions(options);
-  const { signal, dispose } = runSignal(options.signal, resolved.timeoutMs);
-  const stage = (name: RaceStage) => options.onStage?.(name);
-  const resources: RunResources = {};
-  let result: RaceResult | undefined;
-  let failure: unknown;
-  try {
-    throwIfAborted(signal);
-    result = await race(resolved, resources, signal, stage);
-  } catch (error) {
-    // Once interrupted, whatever broke next (a server that got the terminal's Ctrl-C too, say)
-    // is a consequence: the interruption is the news.
-    failure = signal.aborted ? abortReason(signal) : explainFailure(error, resources.database);
+  const [result] = await runRaces(options, 1);
+  if (!result) throw new Error('a run produced no result');
+  return result;
+}
+
+/** `--repeat`: the whole race `repeat` times on fresh data, and how often it reproduced. */
+export async function runRepeatedRace(options: RaceOptions & { readonly repeat: number }): Promise<RepeatedResult> {
+  const { repeat } = options;
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) {
+    throw new InvalidOptionError(`--repeat must be a whole number from 1 to 1000 (got ${String(repeat)})`);
   }
-  stage('cleanup');
-  const leftovers = await tearDown(resources, { keepSchema: resolved.keep });
-  dispose();
-  if (result === undefined) throw withLeftovers(failure, leftovers);
-  return leftovers.length === 0 ? result : { ...result, warnings: [...result.warnings, ...leftovers] };
+  return summarizeRepeats(await runRaces(options, repeat));
 }

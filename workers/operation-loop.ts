@@ -5,7 +5,7 @@ import { failureKindOf, isConnectionLost, isRetryable, sqlstateOf } from '../src
 import type { ConnectionLoss, ErrorSample, FailureKind, RetryCause } from '../src/protocol.js';
 import { createLatencyHistogram, recordMs } from '../src/report/latency.js';
 import type { LatencyHistogram } from '../src/report/latency.js';
-import type { Session } from '../src/scenarios/types.js';
+import type { AttemptResult, WorkerSession } from '../src/scenarios/types.js';
 
 const MAX_ERROR_SAMPLES = 5;
 
@@ -24,6 +24,24 @@ export interface LoopOptions {
    * query then only says the client is "not queryable", and this is the real cause.
    */
   readonly connectionError: () => unknown;
+  /** Waits for a --concurrency permit before an operation; false when the run was called off. */
+  readonly enter: () => boolean;
+  /** Gives the permit back after the operation. */
+  readonly leave: () => void;
+  /** Server clock at the first critical statement, once the operations are done. */
+  readonly firstStatementAtMs: () => number | null;
+}
+
+interface Attempted {
+  readonly kind: 'done' | 'conflict';
+  readonly outcome: string | undefined;
+  readonly lockWaitMs: number;
+}
+
+function normalize(result: AttemptResult): Attempted {
+  if (result === undefined || result === 'done') return { kind: 'done', outcome: undefined, lockWaitMs: 0 };
+  if (result === 'conflict') return { kind: 'conflict', outcome: undefined, lockWaitMs: 0 };
+  return { kind: result.kind ?? 'done', outcome: result.outcome, lockWaitMs: result.lockWaitMs ?? 0 };
 }
 
 export interface LoopTally {
@@ -36,6 +54,7 @@ export interface LoopTally {
   firstStatementAtMs: number | null;
   latency: LatencyHistogram;
   lockWaitMs: number;
+  outcomes: Record<string, number>;
   errors: ErrorSample[];
 }
 
@@ -45,7 +64,7 @@ export interface LoopTally {
  * the invariant. A lost connection ends the loop: the operation it cut off is in doubt (it may
  * have committed), the ones after it were never attempted.
  */
-export async function runOperations(session: Session, options: LoopOptions): Promise<LoopTally> {
+export async function runOperations(session: WorkerSession, options: LoopOptions): Promise<LoopTally> {
   const tally: LoopTally = {
     succeeded: 0,
     failures: { serialization: 0, deadlock: 0, maxRetries: 0, lockTimeout: 0, statementTimeout: 0, other: 0 },
@@ -56,6 +75,7 @@ export async function runOperations(session: Session, options: LoopOptions): Pro
     firstStatementAtMs: null,
     latency: createLatencyHistogram(),
     lockWaitMs: 0,
+    outcomes: {},
     errors: [],
   };
 
@@ -65,52 +85,72 @@ export async function runOperations(session: Session, options: LoopOptions): Pro
     else if (tally.errors.length < MAX_ERROR_SAMPLES) tally.errors.push({ code, message, count: 1 });
   };
 
-  operations: for (let done = 0; done < options.operations; done++) {
-    const started = performance.now();
-    for (let retriesUsed = 0; ; retriesUsed++) {
-      let cause: RetryCause;
-      try {
-        const outcome = await session.attempt();
-        tally.lockWaitMs += outcome.lockWaitMs;
-        if (outcome.kind === 'done') {
-          tally.succeeded += 1;
-          recordMs(tally.latency, performance.now() - started);
-          continue operations;
-        }
-        cause = 'conflict';
-      } catch (thrown) {
-        const error = sqlstateOf(thrown) === null ? (options.connectionError() ?? thrown) : thrown;
-        const code = sqlstateOf(error);
-        const message = error instanceof Error ? error.message : String(error);
-        noteError(code, message);
-        if (isConnectionLost(code)) {
-          tally.inDoubt = 1;
-          tally.notAttempted = options.operations - done - 1;
-          tally.connectionLoss = { worker: options.worker, code, message };
-          break operations;
-        }
-        await options.rollback();
-        const kind = failureKindOf(code);
-        if (!options.retries || !isRetryable(kind)) {
-          tally.failures[kind] += 1;
-          continue operations;
-        }
-        cause = kind === 'serialization' ? 'serialization' : 'deadlock';
-      }
-      if (!options.retries) {
-        tally.failures.other += 1;
-        continue operations;
-      }
-      if (retriesUsed >= options.maxRetries) {
-        tally.failures.maxRetries += 1;
-        continue operations;
-      }
-      tally.retries[cause] += 1;
-      const delay = backoffDelayMs(options.backoffMs, retriesUsed);
-      if (delay > 0) await sleep(delay);
+  for (let done = 0; done < options.operations; done++) {
+    if (!options.enter()) {
+      tally.notAttempted = options.operations - done;
+      break;
+    }
+    try {
+      if (!(await runOperation(session, done, options, tally, noteError))) break;
+    } finally {
+      options.leave();
     }
   }
 
-  tally.firstStatementAtMs = session.firstStatementAtMs();
+  tally.firstStatementAtMs = options.firstStatementAtMs();
   return tally;
+}
+
+/** One operation, retried as the mode allows; false when the connection is gone. */
+async function runOperation(
+  session: WorkerSession,
+  iteration: number,
+  options: LoopOptions,
+  tally: LoopTally,
+  noteError: (code: string | null, message: string) => void,
+): Promise<boolean> {
+  const started = performance.now();
+  for (let retriesUsed = 0; ; retriesUsed++) {
+    let cause: RetryCause;
+    try {
+      const outcome = normalize(await session.attempt(iteration));
+      tally.lockWaitMs += outcome.lockWaitMs;
+      if (outcome.kind === 'done') {
+        tally.succeeded += 1;
+        if (outcome.outcome !== undefined) tally.outcomes[outcome.outcome] = (tally.outcomes[outcome.outcome] ?? 0) + 1;
+        recordMs(tally.latency, performance.now() - started);
+        return true;
+      }
+      cause = 'conflict';
+    } catch (thrown) {
+      const error = sqlstateOf(thrown) === null ? (options.connectionError() ?? thrown) : thrown;
+      const code = sqlstateOf(error);
+      const message = error instanceof Error ? error.message : String(error);
+      noteError(code, message);
+      if (isConnectionLost(code)) {
+        tally.inDoubt = 1;
+        tally.notAttempted = options.operations - iteration - 1;
+        tally.connectionLoss = { worker: options.worker, code, message };
+        return false;
+      }
+      await options.rollback();
+      const kind = failureKindOf(code);
+      if (!options.retries || !isRetryable(kind)) {
+        tally.failures[kind] += 1;
+        return true;
+      }
+      cause = kind === 'serialization' ? 'serialization' : 'deadlock';
+    }
+    if (!options.retries) {
+      tally.failures.other += 1;
+      return true;
+    }
+    if (retriesUsed >= options.maxRetries) {
+      tally.failures.maxRetries += 1;
+      return true;
+    }
+    tally.retries[cause] += 1;
+    const delay = backoffDelayMs(options.backoffMs, retriesUsed);
+    if (delay > 0) await sleep(delay);
+  }
 }

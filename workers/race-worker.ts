@@ -1,10 +1,13 @@
 import './skip-cloudflare-probe.js';
 import pg from 'pg';
 import { threadId } from 'node:worker_threads';
-import { arriveAndWait } from '../src/barrier.js';
+import { arriveAndWait, isBarrierBroken } from '../src/barrier.js';
 import { GATE_LOCK_SQL, GATE_SLEEP_SQL } from '../src/gate.js';
 import type { WorkerResult, WorkerTask } from '../src/protocol.js';
-import { findMode, findScenario } from '../src/scenarios/index.js';
+import { findMode } from '../src/scenarios/index.js';
+import { loadScenario } from '../src/scenarios/load.js';
+import { StatementRunner } from '../src/scenarios/statements.js';
+import { SharedSemaphore } from '../src/semaphore.js';
 import { runOperations } from './operation-loop.js';
 
 /** The worker's session settings, as the connection's `options` (like libpq's PGOPTIONS). */
@@ -21,9 +24,9 @@ function sessionOptions({ schema, settings }: WorkerTask): string {
  * connecting and preparing are never inside the race, then the critical section in a loop.
  */
 export default async function raceWorker(task: WorkerTask): Promise<WorkerResult> {
-  const scenario = findScenario(task.scenario);
-  const mode = scenario && findMode(scenario, task.mode);
-  if (!scenario || !mode) throw new Error(`unknown scenario or mode: ${task.scenario}/${task.mode}`);
+  const scenario = await loadScenario(task.scenario);
+  const mode = findMode(scenario, task.mode);
+  if (!mode) throw new Error(`scenario ${scenario.name} has no mode '${task.mode}'`);
 
   const client = new pg.Client({
     ...task.connection,
@@ -41,8 +44,18 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
 
   try {
     await client.connect();
-    const session = await scenario.openSession(client, { mode: mode.name, workerIndex: task.index });
-    await session.warmUp();
+    const sql = new StatementRunner(client);
+    const session = await scenario.worker({
+      mode: mode.name,
+      workers: task.workers,
+      iterations: task.operations,
+      params: task.params,
+      worker: task.index,
+      client,
+      sql,
+    });
+    await session.warmUp?.();
+    sql.resetServerTime();
 
     const arrival = arriveAndWait(task.barrier, task.barrierTimeoutMs);
     if (arrival === 'broken') throw new Error('the start barrier was broken by the coordinator');
@@ -58,6 +71,7 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
       client.query(GATE_LOCK_SQL, [task.gate.namespace, task.gate.key]).catch(onGateError);
       client.query(GATE_SLEEP_SQL).catch(onGateError);
     }
+    const semaphore = task.semaphore ? new SharedSemaphore(task.semaphore) : null;
     const tally = await runOperations(session, {
       worker: task.index,
       operations: task.operations,
@@ -69,6 +83,9 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
         () => undefined,
         () => undefined,
       ),
+      enter: () => semaphore?.acquire(() => isBarrierBroken(task.barrier)) ?? true,
+      leave: () => semaphore?.release(),
+      firstStatementAtMs: () => sql.firstServerTimeMs(),
     });
     if (gateError !== undefined) throw new Error(`the server gate failed: ${gateError instanceof Error ? gateError.message : String(gateError)}`);
     return { index: task.index, threadId, ...tally };

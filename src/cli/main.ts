@@ -1,7 +1,10 @@
 import { errorMessage, RigError } from '../errors.js';
 import { passwordOf, scrubSecrets } from '../db/redact.js';
 import { formatResult } from '../report/format.js';
-import { runRace } from '../run-race.js';
+import { formatScenarioList, scenarioListJson } from '../report/format-list.js';
+import { formatRepeated } from '../report/format-repeat.js';
+import { runRace, runRepeatedRace } from '../run-race.js';
+import { SCENARIOS } from '../scenarios/index.js';
 import type { RaceOptions } from '../options.js';
 import { parseCommandLine } from './options.js';
 import type { CliArgs } from './options.js';
@@ -25,9 +28,11 @@ function raceOptions(args: CliArgs, db: string | undefined, signal: AbortSignal 
   return {
     engine: args.engine,
     scenario: args.scenario,
-    mode: args.mode,
+    ...(args.mode === undefined ? {} : { mode: args.mode }),
     workers: args.workers,
     increments: args.increments,
+    params: args.params,
+    ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }),
     ...(db === undefined ? {} : { db }),
     ...(args.maxRetries === undefined ? {} : { maxRetries: args.maxRetries }),
     backoffMs: args.backoff,
@@ -61,13 +66,23 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       say(io.stdout, parsed.text);
       return EXIT.ok;
     }
+    const scenarios = Object.values(SCENARIOS);
+    if (parsed.kind === 'list') {
+      say(io.stdout, parsed.json ? JSON.stringify(scenarioListJson(scenarios), null, 2) : formatScenarioList(scenarios));
+      return EXIT.ok;
+    }
     const { args } = parsed;
     verbose = args.verbose;
     const db = args.db ?? (io.env.DATABASE_URL || undefined);
-
-    const result = await runRace(raceOptions(args, db, io.signal));
-
     const color = args.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR);
+    const options = raceOptions(args, db, io.signal);
+
+    if (args.repeat !== 1) {
+      const repeated = await runRepeatedRace({ ...options, repeat: args.repeat });
+      say(io.stdout, args.json ? JSON.stringify(repeated, null, 2) : formatRepeated(repeated, { color }));
+      return repeated.expectation?.met === false ? EXIT.expectationNotMet : EXIT.ok;
+    }
+    const result = await runRace(options);
     say(io.stdout, args.json ? JSON.stringify(result, null, 2) : formatResult(result, { color }));
     return result.expectation?.met === false ? EXIT.expectationNotMet : EXIT.ok;
   } catch (error) {

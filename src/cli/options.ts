@@ -8,9 +8,12 @@ import type { Expectation } from '../scenarios/types.js';
 export interface CliArgs {
   readonly engine: string;
   readonly scenario: string;
-  readonly mode: string;
+  readonly mode: string | undefined;
   readonly workers: number;
   readonly increments: number;
+  readonly params: Record<string, string>;
+  readonly concurrency: number | undefined;
+  readonly repeat: number;
   readonly db: string | undefined;
   readonly maxRetries: number | undefined;
   readonly barrierTimeout: number | undefined;
@@ -28,41 +31,46 @@ export interface CliArgs {
   readonly color: boolean | undefined;
 }
 
-export type ParseOutcome = { readonly kind: 'run'; readonly args: CliArgs } | { readonly kind: 'print'; readonly text: string };
+export type ParseOutcome =
+  | { readonly kind: 'run'; readonly args: CliArgs }
+  | { readonly kind: 'list'; readonly json: boolean }
+  | { readonly kind: 'print'; readonly text: string };
 
-function modeList(): string {
-  return Object.values(SCENARIOS)
-    .map((scenario) => `${scenario.name}: ${scenario.modes.map((mode) => mode.name).join(', ')}`)
-    .join('; ');
-}
+const OPTIONS = {
+  scenario: { alias: 's', type: 'string', default: DEFAULTS.scenario, describe: `what the workers race on: ${Object.keys(SCENARIOS).join(', ')} (see race-rig list), or the path of a scenario module` },
+  mode: { alias: 'm', type: 'string', describe: 'strategy for the critical section (see race-rig list)', defaultDescription: 'lost for counter, else the first mode' },
+  workers: { alias: 'w', type: 'number', default: DEFAULTS.workers, describe: `worker threads, each with its own connection (1 to ${LIMITS.workers})` },
+  increments: { alias: 'n', type: 'number', default: DEFAULTS.increments, describe: `operations per worker, each its own transaction (1 to ${LIMITS.increments})` },
+  limit: { type: 'number', describe: 'rows a user may have (row-limit scenario; --param limit=N)', defaultDescription: '5' },
+  param: { type: 'string', array: true, describe: 'a scenario parameter, key=value (repeatable)' },
+  concurrency: { type: 'number', describe: 'how many workers may be inside an operation at once', defaultDescription: 'all of them' },
+  repeat: { type: 'number', default: 1, describe: 'run the whole race this many times on fresh data and report how often it reproduced' },
+  engine: { type: 'string', default: DEFAULTS.engine, describe: `database engine (${ENGINES.join(', ')})` },
+  db: { type: 'string', describe: 'postgres:// URL of an existing server', defaultDescription: '$DATABASE_URL, else an embedded PostgreSQL' },
+  'max-retries': { type: 'number', describe: 'retries per operation in the modes that retry', defaultDescription: 'unbounded' },
+  backoff: { type: 'number', default: DEFAULTS.backoffMs, describe: 'base ms of exponential backoff with full jitter before each retry (0: retry at once)' },
+  'barrier-timeout': { type: 'number', describe: 'ms every worker has to reach the start barrier', defaultDescription: '30000 + 60 per worker' },
+  gate: { type: 'boolean', default: false, describe: "also hold every worker's first statement at a server-side gate and open it once all wait: a tighter start" },
+  'lock-timeout': { type: 'number', default: DEFAULTS.lockTimeoutMs, describe: "the workers' lock_timeout in ms: a lock wait longer than this fails the operation (0: wait for ever)" },
+  'statement-timeout': { type: 'number', default: DEFAULTS.statementTimeoutMs, describe: "the workers' statement_timeout in ms (0: none)" },
+  timeout: { type: 'number', default: DEFAULTS.timeoutMs, describe: 'ms the whole run may take before it is stopped and cleaned up (0: no limit)' },
+  schema: { type: 'string', describe: 'work in this schema (created if missing)', defaultDescription: 'a fresh race_rig_… schema' },
+  'reuse-schema': { type: 'boolean', default: false, describe: 'allow --schema to be one race-rig did not create' },
+  keep: { type: 'boolean', default: false, describe: 'keep the run schema on the --db server' },
+  expect: { type: 'string', describe: "exit 1 unless the verdict is this ('race' or 'correct'; with --repeat, in every run)", defaultDescription: 'none' },
+  json: { type: 'boolean', default: false, describe: 'print the result as one JSON object' },
+  verbose: { type: 'boolean', default: false, describe: 'print stack traces with errors' },
+  color: { type: 'boolean', describe: 'colour the report', defaultDescription: 'when stdout is a terminal' },
+} as const;
 
 function parser(args: readonly string[]) {
   return yargs([...args])
     .scriptName('race-rig')
     .usage('$0 [options]\n\nMake a database race happen on purpose, then check the invariant against the database.')
+    .command('$0', 'run a race (the default)')
+    .command('list', 'list the scenarios, their modes and what each shows')
     .parserConfiguration({ 'duplicate-arguments-array': false, 'strip-aliased': true, 'strip-dashed': true })
-    .options({
-      workers: { alias: 'w', type: 'number', default: DEFAULTS.workers, describe: `worker threads, each with its own connection (1 to ${LIMITS.workers})` },
-      increments: { alias: 'n', type: 'number', default: DEFAULTS.increments, describe: `operations per worker, each its own transaction (1 to ${LIMITS.increments})` },
-      mode: { alias: 'm', type: 'string', default: DEFAULTS.mode, describe: `strategy for the critical section (${modeList()})` },
-      scenario: { alias: 's', type: 'string', default: DEFAULTS.scenario, describe: `what the workers race on (${Object.keys(SCENARIOS).join(', ')})` },
-      engine: { type: 'string', default: DEFAULTS.engine, describe: `database engine (${ENGINES.join(', ')})` },
-      db: { type: 'string', describe: 'postgres:// URL of an existing server', defaultDescription: '$DATABASE_URL, else an embedded PostgreSQL' },
-      'max-retries': { type: 'number', describe: 'retries per operation in the modes that retry', defaultDescription: 'unbounded' },
-      'barrier-timeout': { type: 'number', describe: 'ms every worker has to reach the start barrier', defaultDescription: '30000 + 60 per worker' },
-      gate: { type: 'boolean', default: false, describe: 'also hold every worker\'s first statement at a server-side advisory lock and open it once all wait: a tighter start' },
-      backoff: { type: 'number', default: DEFAULTS.backoffMs, describe: 'base ms of exponential backoff with full jitter before each retry (0: retry at once)' },
-      'lock-timeout': { type: 'number', default: DEFAULTS.lockTimeoutMs, describe: "the workers' lock_timeout in ms: a lock wait longer than this fails the operation (0: wait for ever)" },
-      'statement-timeout': { type: 'number', default: DEFAULTS.statementTimeoutMs, describe: "the workers' statement_timeout in ms (0: none)" },
-      timeout: { type: 'number', default: DEFAULTS.timeoutMs, describe: 'ms the whole run may take before it is stopped and cleaned up (0: no limit)' },
-      schema: { type: 'string', describe: 'work in this schema (created if missing)', defaultDescription: 'a fresh race_rig_… schema' },
-      'reuse-schema': { type: 'boolean', default: false, describe: 'allow --schema to be one race-rig did not create' },
-      expect: { type: 'string', describe: "exit 1 unless the verdict is this ('race' or 'correct')", defaultDescription: 'none' },
-      json: { type: 'boolean', default: false, describe: 'print the result as one JSON object' },
-      keep: { type: 'boolean', default: false, describe: 'keep the run schema on the --db server' },
-      verbose: { type: 'boolean', default: false, describe: 'print stack traces with errors' },
-      color: { type: 'boolean', describe: 'colour the report', defaultDescription: 'when stdout is a terminal' },
-    })
+    .options(OPTIONS)
     .strict()
     .help()
     .alias('help', 'h')
@@ -72,6 +80,18 @@ function parser(args: readonly string[]) {
 
 function isExpectation(value: string | undefined): value is Expectation | undefined {
   return value === undefined || value === 'race' || value === 'correct';
+}
+
+/** `--param key=value` pairs, and `--limit N` as the parameter `limit`. */
+function scenarioParams(pairs: readonly string[] | undefined, limit: number | undefined): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const match = /^([A-Za-z_][\w-]*)=(.*)$/.exec(pair);
+    if (!match?.[1]) throw new InvalidOptionError(`--param must look like key=value (got '${pair}')`);
+    params[match[1]] = match[2] ?? '';
+  }
+  if (limit !== undefined) params.limit = String(limit);
+  return params;
 }
 
 /**
@@ -91,6 +111,11 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParseOu
     });
   if (failure !== undefined) throw new InvalidOptionError(failure.split('\n')[0] ?? failure);
   if (printed) return { kind: 'print', text: printed };
+  const [command, ...extra] = argv._.map(String);
+  if (extra.length > 0 || (command !== undefined && command !== 'list')) {
+    throw new InvalidOptionError(`Unknown argument: ${[command, ...extra].join(' ')}`);
+  }
+  if (command === 'list') return { kind: 'list', json: argv.json };
 
   const expect = argv.expect;
   if (!isExpectation(expect)) throw new InvalidOptionError(`--expect must be 'race' or 'correct' (got '${expect}')`);
@@ -102,6 +127,9 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParseOu
       mode: argv.mode,
       workers: argv.workers,
       increments: argv.increments,
+      params: scenarioParams(argv.param, argv.limit),
+      concurrency: argv.concurrency,
+      repeat: argv.repeat,
       db: argv.db,
       maxRetries: argv.maxRetries,
       barrierTimeout: argv.barrierTimeout,

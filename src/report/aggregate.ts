@@ -19,6 +19,7 @@ export interface WorkerTotals {
   /** Server-clock time between the first and the last worker's first critical statement. */
   readonly startSpreadMs: number | null;
   readonly distinctThreads: number;
+  readonly outcomes: Record<string, number>;
   readonly errors: ErrorSample[];
 }
 
@@ -35,6 +36,12 @@ function mergeErrors(results: readonly WorkerResult[]): ErrorSample[] {
     merged.set(key, { ...sample, count: (known?.count ?? 0) + sample.count });
   }
   return [...merged.values()].sort((a, b) => b.count - a.count);
+}
+
+function mergeCounts(counts: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const item of counts) for (const [name, count] of Object.entries(item)) merged[name] = (merged[name] ?? 0) + count;
+  return merged;
 }
 
 export function startSpread(firstStatementsAtMs: readonly (number | null)[]): number | null {
@@ -55,6 +62,7 @@ export function aggregateResults(results: readonly WorkerResult[]): WorkerTotals
     lockWaitMs: Math.round(results.reduce((sum, result) => sum + result.lockWaitMs, 0) * 1000) / 1000,
     startSpreadMs: startSpread(results.map((result) => result.firstStatementAtMs)),
     distinctThreads: new Set(results.map((result) => result.threadId)).size,
+    outcomes: mergeCounts(results.map((result) => result.outcomes)),
     errors: mergeErrors(results),
   };
 }

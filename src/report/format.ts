@@ -30,12 +30,21 @@ function plainTable(head?: string[]): Table.Table {
 }
 
 function verdictLine(result: RaceResult, paint: ChalkInstance): string {
-  const { expected, actual, lost, invariant } = result;
-  if (result.verdict === 'CORRECT') {
-    return `${paint.bgGreen.black.bold(' CORRECT ')} ${invariant}: expected ${integer.format(expected)}, the database holds ${integer.format(actual)}`;
-  }
-  const what = lost >= 0 ? `${integer.format(lost)} lost (${percent(lost, expected)})` : `${integer.format(-lost)} too many`;
-  return `${paint.bgRed.white.bold(' RACE ')} ${invariant} broke: expected ${integer.format(expected)}, the database holds ${integer.format(actual)}, ${what}`;
+  if (result.verdict === 'CORRECT') return `${paint.bgGreen.black.bold(' CORRECT ')} ${result.invariant}: ${result.message}`;
+  return `${paint.bgRed.white.bold(' RACE ')} ${result.invariant} broke: ${result.message}`;
+}
+
+function lostText(result: RaceResult, paint: ChalkInstance): string {
+  if (result.lost === 0) return '0';
+  if (result.lost < 0) return paint.red.bold(`${integer.format(-result.lost)} more than expected`);
+  return paint.red.bold(`${integer.format(result.lost)} (${percent(result.lost, result.expected)})`);
+}
+
+/** `accepted 40 · refused 60`, for the scenario's outcomes and figures. */
+function namedNumbers(numbers: Readonly<Record<string, number>>): string {
+  return Object.entries(numbers)
+    .map(([name, value]) => `${name} ${decimal.format(value)}`)
+    .join(' · ');
 }
 
 function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
@@ -43,9 +52,11 @@ function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
   const { retriesByCause } = result;
   const table = plainTable();
   table.push(
-    { expected: [integer.format(result.expected)] },
+    { expected: [`${integer.format(result.expected)}  (${result.quantity})`] },
     { actual: [integer.format(result.actual)] },
-    { lost: [result.lost === 0 ? '0' : paint.red.bold(`${integer.format(result.lost)} (${percent(result.lost, result.expected)})`)] },
+    { lost: [lostText(result, paint)] },
+    ...(Object.keys(result.outcomes).length > 0 ? [{ outcomes: [namedNumbers(result.outcomes)] }] : []),
+    ...(Object.keys(result.figures).length > 0 ? [{ figures: [namedNumbers(result.figures)] }] : []),
     {
       retries: [
         `${integer.format(result.retries)}  (${decimal.format(result.attemptsPerOperation)} ` +

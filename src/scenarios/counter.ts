@@ -1,7 +1,6 @@
-import type pg from 'pg';
-import { SERVER_NOW_MS, StatementRunner } from './statements.js';
+import type { StatementRunner } from './statements.js';
 import { countVerification } from './types.js';
-import type { AttemptOutcome, ModeSpec, Scenario, Session } from './types.js';
+import type { AttemptResult, ModeSpec, Scenario } from './types.js';
 
 /** The one user whose counter every worker increments. */
 const USER_ID = 1;
@@ -11,20 +10,21 @@ const WARM_UP_ID = 0;
  * First key of the two-key advisory lock ("RACE" in ASCII), so the rig's locks cannot collide
  * with an application's single-key advisory locks on a shared server.
  */
-const ADVISORY_NAMESPACE = 0x52414345;
+export const ADVISORY_NAMESPACE = 0x52414345;
 
-const SQL = {
-  read: `SELECT counter, version, ${SERVER_NOW_MS} FROM user_counter WHERE user_id = $1`,
-  readForUpdate: `SELECT counter, ${SERVER_NOW_MS} FROM user_counter WHERE user_id = $1 FOR UPDATE`,
-  readForNoKeyUpdate: `SELECT counter, ${SERVER_NOW_MS} FROM user_counter WHERE user_id = $1 FOR NO KEY UPDATE`,
-  readAfterLock: 'SELECT counter FROM user_counter WHERE user_id = $1',
-  write: 'UPDATE user_counter SET counter = $2 WHERE user_id = $1',
-  writeIfVersion:
-    'UPDATE user_counter SET counter = $2, version = version + 1 WHERE user_id = $1 AND version = $3',
-  increment: `UPDATE user_counter SET counter = counter + 1 WHERE user_id = $1 RETURNING ${SERVER_NOW_MS}`,
-  advisoryLock: `SELECT pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, $1), ${SERVER_NOW_MS}`,
-  append: `INSERT INTO user_counter_activity (user_id, worker) VALUES ($1, $2) RETURNING ${SERVER_NOW_MS}`,
-} as const;
+function statements(serverNow: string) {
+  return {
+    read: `SELECT counter, version, ${serverNow} FROM user_counter WHERE user_id = $1`,
+    readForUpdate: `SELECT counter, ${serverNow} FROM user_counter WHERE user_id = $1 FOR UPDATE`,
+    readForNoKeyUpdate: `SELECT counter, ${serverNow} FROM user_counter WHERE user_id = $1 FOR NO KEY UPDATE`,
+    readAfterLock: 'SELECT counter FROM user_counter WHERE user_id = $1',
+    write: 'UPDATE user_counter SET counter = $2 WHERE user_id = $1',
+    writeIfVersion: 'UPDATE user_counter SET counter = $2, version = version + 1 WHERE user_id = $1 AND version = $3',
+    increment: `UPDATE user_counter SET counter = counter + 1 WHERE user_id = $1 RETURNING ${serverNow}`,
+    advisoryLock: `SELECT pg_advisory_xact_lock(${ADVISORY_NAMESPACE}, $1), ${serverNow}`,
+    append: `INSERT INTO user_counter_activity (user_id, worker) VALUES ($1, $2) RETURNING ${serverNow}`,
+  };
+}
 
 export const COUNTER_MODES: readonly ModeSpec[] = [
   {
@@ -83,7 +83,8 @@ export const COUNTER_MODES: readonly ModeSpec[] = [
   },
 ];
 
-type Attempt = (db: StatementRunner, userId: number) => Promise<AttemptOutcome>;
+type Statements = ReturnType<typeof statements>;
+type Attempt = (db: StatementRunner, sql: Statements, userId: number, worker: number) => Promise<AttemptResult>;
 
 interface CounterRow {
   counter: number;
@@ -91,66 +92,53 @@ interface CounterRow {
 }
 
 /** Read, then write what was read + 1; `begin` opens the transaction (or nothing). */
-function readModifyWrite(begin: string | null, read: string, readLocks: boolean): Attempt {
-  return async (db, userId) => {
+function readModifyWrite(begin: string | null, read: 'read' | 'readForUpdate' | 'readForNoKeyUpdate', readLocks: boolean): Attempt {
+  return async (db, sql, userId) => {
     if (begin) await db.simple(begin);
-    const { row, ms } = await db.timedRow<CounterRow>(read, [userId]);
-    await db.run(SQL.write, [userId, (row?.counter ?? 0) + 1]);
+    const { row, ms } = await db.timedRow<CounterRow>(sql[read], [userId]);
+    await db.run(sql.write, [userId, (row?.counter ?? 0) + 1]);
     if (begin) await db.simple('COMMIT');
-    return { kind: 'done', lockWaitMs: readLocks ? ms : 0 };
+    return { lockWaitMs: readLocks ? ms : 0 };
   };
 }
 
 const ATTEMPTS: Record<string, Attempt> = {
-  lost: readModifyWrite(null, SQL.read, false),
-  'for-update': readModifyWrite('BEGIN', SQL.readForUpdate, true),
-  'for-no-key-update': readModifyWrite('BEGIN', SQL.readForNoKeyUpdate, true),
-  serializable: readModifyWrite('BEGIN ISOLATION LEVEL SERIALIZABLE', SQL.read, false),
-  'repeatable-read': readModifyWrite('BEGIN ISOLATION LEVEL REPEATABLE READ', SQL.read, false),
+  lost: readModifyWrite(null, 'read', false),
+  'for-update': readModifyWrite('BEGIN', 'readForUpdate', true),
+  'for-no-key-update': readModifyWrite('BEGIN', 'readForNoKeyUpdate', true),
+  serializable: readModifyWrite('BEGIN ISOLATION LEVEL SERIALIZABLE', 'read', false),
+  'repeatable-read': readModifyWrite('BEGIN ISOLATION LEVEL REPEATABLE READ', 'read', false),
 
-  inplace: async (db, userId) => {
-    const { ms } = await db.timedRow(SQL.increment, [userId]);
-    return { kind: 'done', lockWaitMs: ms };
+  inplace: async (db, sql, userId) => {
+    const { ms } = await db.timedRow(sql.increment, [userId]);
+    return { lockWaitMs: ms };
   },
 
-  optimistic: async (db, userId) => {
-    const read = await db.row<CounterRow>(SQL.read, [userId]);
-    const written = await db.run(SQL.writeIfVersion, [userId, (read?.counter ?? 0) + 1, read?.version ?? -1]);
-    return { kind: written === 1 ? 'done' : 'conflict', lockWaitMs: 0 };
+  optimistic: async (db, sql, userId) => {
+    const read = await db.row<CounterRow>(sql.read, [userId]);
+    const written = await db.run(sql.writeIfVersion, [userId, (read?.counter ?? 0) + 1, read?.version ?? -1]);
+    return written === 1 ? 'done' : 'conflict';
   },
 
-  advisory: async (db, userId) => {
+  advisory: async (db, sql, userId) => {
     await db.simple('BEGIN');
-    const { ms } = await db.timedRow(SQL.advisoryLock, [userId]);
-    const read = await db.row<CounterRow>(SQL.readAfterLock, [userId]);
-    await db.run(SQL.write, [userId, (read?.counter ?? 0) + 1]);
+    const { ms } = await db.timedRow(sql.advisoryLock, [userId]);
+    const read = await db.row<CounterRow>(sql.readAfterLock, [userId]);
+    await db.run(sql.write, [userId, (read?.counter ?? 0) + 1]);
     await db.simple('COMMIT');
-    return { kind: 'done', lockWaitMs: ms };
+    return { lockWaitMs: ms };
+  },
+
+  append: async (db, sql, userId, worker) => {
+    const { ms } = await db.timedRow(sql.append, [userId, worker]);
+    return { lockWaitMs: ms };
   },
 };
-
-function appendSession(db: StatementRunner, workerIndex: number): Session {
-  const append = async (userId: number): Promise<AttemptOutcome> => {
-    const { ms } = await db.timedRow(SQL.append, [userId, workerIndex]);
-    return { kind: 'done', lockWaitMs: ms };
-  };
-  return {
-    // The insert must really run to be warm, so it runs in a transaction that is rolled back.
-    warmUp: async () => {
-      await db.simple('BEGIN');
-      await append(WARM_UP_ID);
-      await db.simple('ROLLBACK');
-      db.resetServerTime();
-    },
-    attempt: () => append(USER_ID),
-    firstStatementAtMs: () => db.firstServerTimeMs(),
-  };
-}
 
 export const counter: Scenario = {
   name: 'counter',
   summary: 'Every worker increments the same user counter (the classic lost-update lab).',
-  operation: { one: 'increment', many: 'increments' },
+  unit: { one: 'increment', many: 'increments' },
   modes: COUNTER_MODES,
 
   async setup(db) {
@@ -170,30 +158,27 @@ export const counter: Scenario = {
     `);
   },
 
-  async openSession(client: pg.ClientBase, { mode, workerIndex }) {
-    const db = new StatementRunner(client);
-    if (mode === 'append') return appendSession(db, workerIndex);
+  worker({ mode, worker, sql: db }) {
     const attempt = ATTEMPTS[mode];
     if (!attempt) throw new Error(`counter has no mode '${mode}'`);
+    const sql = statements(db.serverNow);
     return {
       warmUp: async () => {
-        await attempt(db, WARM_UP_ID);
-        db.resetServerTime();
+        // The insert must really run to be warm, so it runs in a transaction that is rolled back.
+        if (mode === 'append') await db.simple('BEGIN');
+        await attempt(db, sql, WARM_UP_ID, worker);
+        if (mode === 'append') await db.simple('ROLLBACK');
       },
-      attempt: () => attempt(db, USER_ID),
-      firstStatementAtMs: () => db.firstServerTimeMs(),
+      attempt: () => attempt(db, sql, USER_ID, worker),
     };
   },
 
   async verify(db, context) {
     if (context.mode === 'append') {
-      const { rows } = await db.query<{ n: number }>(
-        'SELECT count(*)::integer AS n FROM user_counter_activity WHERE user_id = $1',
-        [USER_ID],
-      );
-      return countVerification('activity rows = successful increments', rows[0]?.n ?? 0, context);
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::integer AS n FROM user_counter_activity WHERE user_id = $1', [USER_ID]);
+      return countVerification('activity rows = successful increments', 'activity rows', rows[0]?.n ?? 0, context);
     }
     const { rows } = await db.query<{ counter: number }>('SELECT counter FROM user_counter WHERE user_id = $1', [USER_ID]);
-    return countVerification('counter = successful increments', rows[0]?.counter ?? 0, context);
+    return countVerification('counter = successful increments', 'counter', rows[0]?.counter ?? 0, context);
   },
 };

@@ -8,10 +8,6 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
 
 export const DEFAULT_SCENARIO = 'counter';
 
-export function findScenario(name: string): Scenario | undefined {
-  return Object.hasOwn(SCENARIOS, name) ? SCENARIOS[name] : undefined;
-}
-
 export function findMode(scenario: Scenario, mode: string): ModeSpec | undefined {
   return scenario.modes.find((spec) => spec.name === mode);
 }

@@ -20,6 +20,11 @@ export class StatementRunner {
 
   constructor(private readonly client: pg.ClientBase) {}
 
+  /** Select this (`SELECT …, ${'$'}{sql.serverNow} FROM …`) in the critical section's first statement. */
+  get serverNow(): string {
+    return SERVER_NOW_MS;
+  }
+
   /** A statement without parameters (`BEGIN`, `COMMIT`) over the simple protocol. */
   async simple(text: string): Promise<void> {
     await this.client.query(text);

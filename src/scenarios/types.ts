@@ -1,88 +1,127 @@
 import type pg from 'pg';
+import type { StatementRunner } from './statements.js';
+
+/**
+ * The scenario interface. Built-in scenarios implement exactly this, and so does a module given
+ * as `--scenario ./file.js` (its default export, or an export named `scenario`).
+ */
 
 /** What a run is expected to show: the invariant breaks (`race`) or holds (`correct`). */
 export type Expectation = 'race' | 'correct';
 
 export interface ModeSpec {
   readonly name: string;
-  /** One line for --help and the README: what the mode does and why it breaks or holds. */
+  /** One line for `race-rig list` and the README: what the mode does and why it breaks or holds. */
   readonly summary: string;
   /** What the mode shows under real concurrency. */
   readonly outcome: Expectation;
-  /** Whether a version conflict, serialization failure or deadlock is retried. */
+  /** Whether a version conflict, serialization failure (40001) or deadlock (40P01) is retried. */
   readonly retries: boolean;
 }
 
-/** The truth read back from the database after every worker finished. */
+/** What every scenario function is told about the run. */
+export interface RunContext {
+  readonly mode: string;
+  readonly workers: number;
+  /** Operations per worker (`--increments`). */
+  readonly iterations: number;
+  /** `--param key=value` pairs (`--limit N` arrives as `limit`). */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export interface WorkerContext extends RunContext {
+  /** This worker's index, 0 to workers − 1. */
+  readonly worker: number;
+  /** The worker's own connection, already open, `search_path` set to the run's schema. */
+  readonly client: pg.ClientBase;
+  /**
+   * Named prepared statements on that client. A statement that selects `sql.serverNow` reports
+   * the server's start time, from which the rig measures the start spread.
+   */
+  readonly sql: StatementRunner;
+}
+
+/**
+ * What one attempt returns: nothing (it succeeded), `'conflict'` (an optimistic check lost, so
+ * nothing changed: retried in modes that retry), or an object that also names the outcome
+ * (`'accepted'`, `'refused'`: counted per name and passed to `verify`) and the time spent waiting
+ * for a lock. A database error is simply thrown: the rig rolls back, classifies it by SQLSTATE,
+ * and retries or counts it.
+ */
+export type AttemptResult =
+  | void
+  | 'done'
+  | 'conflict'
+  | { readonly kind?: 'done' | 'conflict'; readonly outcome?: string; readonly lockWaitMs?: number };
+
+export interface WorkerSession {
+  /**
+   * Optional: run every statement of the critical section once against nothing that matters,
+   * so that parsing, planning and cold code are done before the start barrier.
+   */
+  warmUp?(): Promise<void>;
+  /** One attempt at operation `iteration` (0 to iterations − 1; a retry repeats the number). */
+  attempt(iteration: number): Promise<AttemptResult>;
+}
+
+export interface VerifyContext extends RunContext {
+  /** workers × iterations. */
+  readonly operations: number;
+  readonly succeeded: number;
+  /** Operations that failed and left no trace. */
+  readonly failed: number;
+  /** Operations cut off by a lost connection: they may or may not have committed. */
+  readonly inDoubt: number;
+  /** Operations never started because their worker's connection was gone. */
+  readonly notAttempted: number;
+  /** How often successful attempts named each outcome, e.g. `{ accepted: 40, refused: 60 }`. */
+  readonly outcomes: Readonly<Record<string, number>>;
+}
+
+/** The verdict on the invariant, from what the database holds. */
 export interface Verification {
+  readonly holds: boolean;
   /** The invariant in words, e.g. "counter = successful increments". */
   readonly invariant: string;
+  /** The verdict in words, with the numbers that prove it. */
+  readonly message: string;
+  /** What `expected` and `actual` count, e.g. "counter" or "rows of user 1". */
+  readonly quantity: string;
   readonly expected: number;
   readonly actual: number;
-  readonly holds: boolean;
+  /** More numbers worth reporting (a balance, an overdraft, …). */
+  readonly figures?: Readonly<Record<string, number>>;
 }
 
-/**
- * The check for a count that should equal the operations that succeeded: each operation in doubt
- * may have committed or not, so the invariant holds anywhere from `succeeded` to
- * `succeeded + inDoubt`.
- */
-export function countVerification(invariant: string, actual: number, { succeeded, inDoubt }: VerifyContext): Verification {
-  return { invariant, expected: succeeded, actual, holds: actual >= succeeded && actual <= succeeded + inDoubt };
-}
-
-/** One attempt at one operation, as the worker's retry loop sees it. */
-export interface AttemptOutcome {
-  /** `conflict`: an optimistic check found that another worker wrote first; nothing changed. */
-  readonly kind: 'done' | 'conflict';
-  /** Time spent in the statement that takes the lock (0 for modes that take none). */
-  readonly lockWaitMs: number;
-}
-
-/** The per-worker side of a scenario: lives in a worker thread, owns that thread's client. */
-export interface Session {
-  /**
-   * Runs every statement the attempt will run once, against nothing that matters, so that
-   * parsing, planning and the JIT-cold first call all happen before the start barrier.
-   */
-  warmUp(): Promise<void>;
-  /**
-   * One attempt at the critical section. Throws the driver's error on a database error; the
-   * caller rolls back and classifies it.
-   */
-  attempt(): Promise<AttemptOutcome>;
-  /**
-   * Server clock (epoch ms) at the first critical statement after warm-up, or null before one
-   * ran. A StatementRunner records it from the `SERVER_NOW_MS` column of the first statement.
-   */
-  firstStatementAtMs(): number | null;
-}
-
-export interface SessionContext {
-  readonly mode: string;
-  readonly workerIndex: number;
-}
-
-export interface VerifyContext {
-  readonly mode: string;
-  /** Operations that completed. */
-  readonly succeeded: number;
-  /** Operations cut off by a lost connection, which may or may not have committed. */
-  readonly inDoubt: number;
-}
-
-/**
- * A race scenario: the schema and data it needs, the critical section each worker runs, and
- * the invariant checked against the database afterwards. Every query runs with `search_path`
- * set to the run's own schema, so unqualified table names are the run's tables.
- */
 export interface Scenario {
   readonly name: string;
   readonly summary: string;
-  /** How one operation is called in reports, singular and plural ("increment", "increments"). */
-  readonly operation: { readonly one: string; readonly many: string };
+  /** What one operation is called in reports (default "operation"/"operations"). */
+  readonly unit?: { readonly one: string; readonly many: string };
   readonly modes: readonly ModeSpec[];
-  setup(db: pg.ClientBase): Promise<void>;
-  openSession(client: pg.ClientBase, context: SessionContext): Promise<Session>;
+  /** Creates the tables and data, in the run's schema (the `search_path`). */
+  setup(db: pg.ClientBase, context: RunContext): Promise<void>;
+  /** Prepares one worker thread's critical section; runs in that thread. */
+  worker(context: WorkerContext): Promise<WorkerSession> | WorkerSession;
+  /** Reads the truth back after every worker finished and judges the invariant. */
   verify(db: pg.ClientBase, context: VerifyContext): Promise<Verification>;
+  /** Optional: undoes what `setup` did outside the run's schema (the rig drops the schema). */
+  teardown?(db: pg.ClientBase, context: RunContext): Promise<void>;
+}
+
+const integer = new Intl.NumberFormat('en-US');
+
+/**
+ * The verdict for a count that should equal the operations that succeeded: each operation in
+ * doubt may have committed or not, so it holds anywhere from `succeeded` to `succeeded + inDoubt`.
+ */
+export function countVerification(invariant: string, quantity: string, actual: number, { succeeded, inDoubt }: VerifyContext): Verification {
+  const holds = actual >= succeeded && actual <= succeeded + inDoubt;
+  const lost = succeeded - actual;
+  const message = holds
+    ? `expected ${integer.format(succeeded)}, the database holds ${integer.format(actual)}`
+    : lost > 0
+      ? `expected ${integer.format(succeeded)}, the database holds ${integer.format(actual)}: ${integer.format(lost)} lost (${Math.round((lost / succeeded) * 10_000) / 100}%)`
+      : `expected ${integer.format(succeeded)}, the database holds ${integer.format(actual)}: ${integer.format(-lost)} too many`;
+  return { holds, invariant, message, quantity, expected: succeeded, actual };
 }

@@ -19,6 +19,7 @@ function workerResult(overrides: Partial<WorkerResult> & { latenciesMs?: number[
     firstStatementAtMs: null,
     latency: histogram,
     lockWaitMs: 0,
+    outcomes: {},
     errors: [],
     ...rest,
   };
@@ -35,6 +36,7 @@ describe('aggregateResults', () => {
       firstStatementAtMs: 1_000.25,
       latenciesMs: [1, 2, 3],
       lockWaitMs: 1.5,
+      outcomes: { accepted: 2, refused: 1 },
       errors: [{ code: '40P01', message: 'deadlock detected', count: 1 }],
     }),
     workerResult({
@@ -49,6 +51,7 @@ describe('aggregateResults', () => {
       firstStatementAtMs: 1_003.75,
       latenciesMs: [100, 4],
       lockWaitMs: 2,
+      outcomes: { refused: 2 },
       errors: [
         { code: '40P01', message: 'deadlock detected', count: 2 },
         { code: null, message: 'Connection terminated', count: 1 },
@@ -67,6 +70,7 @@ describe('aggregateResults', () => {
     expect(totals.retries).toEqual({ serialization: 4, deadlock: 1, conflict: 7, total: 12 });
     expect(totals.lockWaitMs).toBe(3.5);
     expect(totals.distinctThreads).toBe(2);
+    expect(totals.outcomes).toEqual({ accepted: 2, refused: 3 });
   });
 
   it('merges the workers latency histograms', () => {

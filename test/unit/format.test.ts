@@ -10,6 +10,8 @@ const race: RaceResult = {
   scenario: 'counter',
   mode: 'lost',
   invariant: 'counter = successful increments',
+  message: 'expected 10,000, the database holds 412: 9,588 lost (95.88%)',
+  quantity: 'counter',
   unit: 'increment',
   workers: 100,
   increments: 100,
@@ -17,6 +19,8 @@ const race: RaceResult = {
   expected: 10_000,
   actual: 412,
   lost: 9_588,
+  figures: {},
+  outcomes: {},
   succeeded: 10_000,
   failed: 0,
   retries: 0,
@@ -41,6 +45,8 @@ const race: RaceResult = {
   options: {
     engine: 'postgres',
     scenario: 'counter',
+    params: {},
+    concurrency: 100,
     mode: 'lost',
     workers: 100,
     increments: 100,
@@ -62,7 +68,9 @@ describe('formatResult', () => {
   it('states the verdict with expected, actual and lost', () => {
     const text = formatResult(race, { color: false });
 
-    expect(text).toContain('RACE  counter = successful increments broke: expected 10,000, the database holds 412, 9,588 lost (95.88%)');
+    expect(text).toContain('RACE  counter = successful increments broke: expected 10,000, the database holds 412: 9,588 lost (95.88%)');
+    expect(text).toMatch(/expected\s+│ 10,000  \(counter\)/);
+    expect(text).toMatch(/lost\s+│ 9,588 \(95\.88%\)/);
     expect(text).toContain('counter/lost  100 workers × 100 increments  on PostgreSQL 18.4 (embedded)');
     expect(text).toContain('4,263 increments/s');
     expect(text).toContain('3.25 ms (server clock');

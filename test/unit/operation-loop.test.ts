@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { AttemptOutcome, Session } from '../../src/scenarios/types.js';
+import type { WorkerSession } from '../../src/scenarios/types.js';
 import { runOperations } from '../../workers/operation-loop.js';
 import type { LoopOptions } from '../../workers/operation-loop.js';
 
 /** A scripted session: each attempt takes the next step, a result or an error to throw. */
-function scriptedSession(steps: (AttemptOutcome['kind'] | Error)[]): Session {
+function scriptedSession(steps: ('done' | 'conflict' | Error)[]): WorkerSession {
   let next = 0;
   return {
-    warmUp: async () => {},
     attempt: async () => {
       const step = steps[next++] ?? 'done';
       if (step instanceof Error) throw step;
-      return { kind: step, lockWaitMs: 0 };
+      return step;
     },
-    firstStatementAtMs: () => 1234,
   };
 }
 
@@ -28,6 +26,9 @@ function options(overrides: Partial<LoopOptions>): LoopOptions {
     backoffMs: 0,
     rollback: async () => {},
     connectionError: () => undefined,
+    enter: () => true,
+    leave: () => {},
+    firstStatementAtMs: () => 1234,
     ...overrides,
   };
 }
@@ -41,6 +42,41 @@ describe('runOperations', () => {
     expect(tally.errors).toEqual([{ code: '40001', message: 'could not serialize', count: 1 }]);
     expect(tally.latency.count).toBe(3);
     expect(tally.firstStatementAtMs).toBe(1234);
+  });
+
+  it('counts the outcomes attempts name, and hands the operation its iteration number', async () => {
+    const seen: number[] = [];
+    const session: WorkerSession = {
+      attempt: async (iteration) => {
+        seen.push(iteration);
+        return { outcome: iteration === 1 ? 'refused' : 'accepted', lockWaitMs: 2 };
+      },
+    };
+
+    const tally = await runOperations(session, options({ operations: 3 }));
+
+    expect(seen).toEqual([0, 1, 2]);
+    expect(tally.outcomes).toEqual({ accepted: 2, refused: 1 });
+    expect(tally.lockWaitMs).toBe(6);
+  });
+
+  it('takes a --concurrency permit around every operation, and stops when the run is called off', async () => {
+    const events: string[] = [];
+    let permits = 2;
+    const tally = await runOperations(
+      scriptedSession([]),
+      options({
+        operations: 4,
+        enter: () => {
+          events.push('enter');
+          return permits-- > 0;
+        },
+        leave: () => events.push('leave'),
+      }),
+    );
+
+    expect(events).toEqual(['enter', 'leave', 'enter', 'leave', 'enter']);
+    expect(tally).toMatchObject({ succeeded: 2, notAttempted: 2 });
   });
 
   it('counts an operation that runs out of retries as failed, not dropped', async () => {

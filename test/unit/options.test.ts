@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors.js';
 import { DEFAULTS, resolveOptions } from '../../src/options.js';
+import type { RaceOptions } from '../../src/options.js';
+import { counter } from '../../src/scenarios/counter.js';
+
+const resolve = (options: RaceOptions) => resolveOptions(options, counter, { kind: 'builtin', name: 'counter' });
 
 describe('resolveOptions', () => {
   it('fills every default', () => {
-    const options = resolveOptions({});
+    const options = resolve({});
 
     expect(options.scenario.name).toBe('counter');
     expect(options.mode.name).toBe(DEFAULTS.mode);
@@ -19,11 +23,11 @@ describe('resolveOptions', () => {
     [{ mode: 'nope' }, "unknown --mode 'nope' for counter"],
     [{ keep: true }, '--keep needs --db'],
   ])('rejects %j with an InvalidOptionError naming the flag', (input, message) => {
-    expect(() => resolveOptions(input)).toThrow(InvalidOptionError);
-    expect(() => resolveOptions(input)).toThrow(message);
+    expect(() => resolve(input)).toThrow(InvalidOptionError);
+    expect(() => resolve(input)).toThrow(message);
   });
 
   it('accepts --max-retries 0 (no retries at all)', () => {
-    expect(resolveOptions({ mode: 'optimistic', maxRetries: 0 }).maxRetries).toBe(0);
+    expect(resolve({ mode: 'optimistic', maxRetries: 0 }).maxRetries).toBe(0);
   });
 });
