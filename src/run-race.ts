@@ -128,6 +128,8 @@ async function raceOnce(
       inDoubt: totals.inDoubt,
       notAttempted: totals.notAttempted,
       outcomes: totals.outcomes,
+      retries: totals.retries,
+      failures: totals.failures,
     }),
   );
   if (scenario.teardown) await step(`tearing down ${scenario.name}`, () => scenario.teardown?.(admin, context) ?? Promise.resolve());

@@ -21,8 +21,8 @@ const LOG_LINES_KEPT = 20;
 
 /**
  * The cluster is thrown away after one run, so durability is switched off: commits do not wait
- * for the disk, and the numbers measure locking, not fsync. A server given with --db keeps its own
- * settings.
+ * for the disk, and the numbers measure locking, not fsync. A server given with --db keeps its
+ * own settings.
  */
 const THROWAWAY_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
 

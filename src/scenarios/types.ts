@@ -76,6 +76,10 @@ export interface VerifyContext extends RunContext {
   readonly notAttempted: number;
   /** How often successful attempts named each outcome, e.g. `{ accepted: 40, refused: 60 }`. */
   readonly outcomes: Readonly<Record<string, number>>;
+  /** Retries by cause: serialization (40001), deadlock (40P01), conflict (optimistic check). */
+  readonly retries: Readonly<Record<'serialization' | 'deadlock' | 'conflict', number>>;
+  /** Failed operations by kind (serialization, deadlock, maxRetries, lockTimeout, statementTimeout, other). */
+  readonly failures: Readonly<Record<string, number>>;
 }
 
 /** The verdict on the invariant, from what the database holds. */
