@@ -6,7 +6,22 @@ export { formatResult } from './report/format.js';
 export { DEFAULTS, LIMITS } from './options.js';
 export type { RaceOptions, RaceStage } from './options.js';
 export type { RaceResult, Verdict } from './result.js';
-export type { Expectation } from './scenarios/types.js';
+export type {
+  AttemptResult,
+  Expectation,
+  ModeSpec,
+  RunContext,
+  Scenario,
+  Verification,
+  VerifyContext,
+  WorkerContext,
+  WorkerSession,
+} from './scenarios/types.js';
+export { countVerification } from './scenarios/types.js';
+export { hasSqlstate, intParam, pick } from './scenarios/helpers.js';
+export type { StatementRunner } from './scenarios/statements.js';
+export { runRepeatedRace } from './run-race.js';
+export type { RepeatedResult, Spread } from './report/repeat.js';
 export { SCENARIOS } from './scenarios/index.js';
 export {
   RigError,

@@ -130,6 +130,7 @@ async function raceOnce(
       outcomes: totals.outcomes,
       retries: totals.retries,
       failures: totals.failures,
+      errors: totals.errors,
     }),
   );
   if (scenario.teardown) await step(`tearing down ${scenario.name}`, () => scenario.teardown?.(admin, context) ?? Promise.resolve());

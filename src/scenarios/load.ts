@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors.js';
 import { SCENARIOS } from './index.js';
 import type { Scenario } from './types.js';
@@ -50,7 +50,7 @@ export async function loadScenario(ref: ScenarioRef): Promise<Scenario> {
     module = (await import(ref.url)) as typeof module;
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new InvalidOptionError(`cannot load the scenario module ${ref.url}: ${reason}`);
+    throw new InvalidOptionError(`cannot load the scenario module ${fileURLToPath(ref.url)}: ${reason}`);
   }
-  return validateScenario(module.scenario ?? module.default, ref.url);
+  return validateScenario(module.scenario ?? module.default, fileURLToPath(ref.url));
 }

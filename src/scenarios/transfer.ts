@@ -113,7 +113,7 @@ export const transferScenario: Scenario = {
     const expectedTotal = accounts * START_BALANCE;
     const recorded = transfers >= context.succeeded && transfers <= context.succeeded + context.inDoubt;
     const holds = total === expectedTotal && unbalanced === 0 && recorded;
-    const deadlocks = context.retries.deadlock + (context.failures.deadlock ?? 0);
+    const deadlocks = context.errors.filter((error) => error.code === '40P01').reduce((sum, error) => sum + error.count, 0);
     const message = holds
       ? `the ${accounts} accounts still hold ${integer.format(total)} in all, every one matches its ${integer.format(transfers)} recorded transfers; ` +
         `${integer.format(deadlocks)} deadlocks were detected on the way`

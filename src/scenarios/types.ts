@@ -80,6 +80,8 @@ export interface VerifyContext extends RunContext {
   readonly retries: Readonly<Record<'serialization' | 'deadlock' | 'conflict', number>>;
   /** Failed operations by kind (serialization, deadlock, maxRetries, lockTimeout, statementTimeout, other). */
   readonly failures: Readonly<Record<string, number>>;
+  /** Every database error the workers saw, retried or not, with how often: `{ code, message, count }`. */
+  readonly errors: readonly { readonly code: string | null; readonly message: string; readonly count: number }[];
 }
 
 /** The verdict on the invariant, from what the database holds. */

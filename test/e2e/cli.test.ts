@@ -85,6 +85,11 @@ describe('race-rig command line', () => {
     [['--reuse-schema'], /--reuse-schema needs --schema/],
     [['--mode', 'lost', '--max-retries', '3'], /--max-retries and --backoff apply to the modes that retry \(optimistic, serializable, repeatable-read\), not to 'lost'/],
     [['--mode', 'for-update', '--backoff', '5'], /--max-retries and --backoff apply to the modes that retry/],
+    [['--param', 'nokey'], /--param must look like key=value \(got 'nokey'\)/],
+    [['--concurrency', '0'], /--concurrency must be a whole number from 1 to 10 \(got 0\)/],
+    [['--repeat', '0'], /--repeat must be a whole number from 1 to 1000 \(got 0\)/],
+    [['--scenario', 'withdraw', '--mode', 'lost'], /unknown --mode 'lost' for withdraw; choose one of: check-then-act, for-update, guarded, serializable/],
+    [['list', 'extra'], /Unknown argument: extra/],
   ])('rejects %j with one line on stderr and exit 2', async (args, message) => {
     const run = await runCli(args);
 
