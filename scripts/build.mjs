@@ -25,7 +25,8 @@ await build({
 await build({
   ...common,
   entryPoints: { 'race-worker': 'workers/race-worker.ts' },
-  external: ['pg-native', 'pg-cloudflare'],
+  // Optional parts of pg, and the native addons of the SQLite engine (loaded only when used).
+  external: ['pg-native', 'pg-cloudflare', 'better-sqlite3', 'fs-native-extensions'],
   // The bundled CommonJS dependencies call require() for Node's built-in modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });

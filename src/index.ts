@@ -21,6 +21,7 @@ export { countVerification } from './scenarios/types.js';
 export { hasSqlstate, intParam, pick } from './scenarios/helpers.js';
 export type { StatementRunner } from './scenarios/statements.js';
 export { runRepeatedRace } from './run-race.js';
+export { OUTSIDE_HOLDER, SharedMutex } from './sync/mutex.js';
 export type { RepeatedResult, Spread } from './report/repeat.js';
 export { SCENARIOS } from './scenarios/index.js';
 export {

@@ -1,15 +1,25 @@
 import { InvalidOptionError } from './errors.js';
 import { DEFAULT_SCENARIO, findMode } from './scenarios/index.js';
 import type { ScenarioRef } from './scenarios/load.js';
-import type { Expectation, ModeSpec, Scenario } from './scenarios/types.js';
+import type { SharedMutex } from './sync/mutex.js';
+import type { Expectation, ModeSpec, ScenarioInfo } from './scenarios/types.js';
 
 /** The stages of a run, in order, as `onStage` reports them. */
 export type RaceStage = 'database' | 'setup' | 'race' | 'verify' | 'cleanup';
 
 /** What a caller may pass to `runRace`; everything is optional. */
 export interface RaceOptions {
-  /** Database engine (default and, for now, only: `postgres`). */
+  /** Database engine: `postgres` (default) or `sqlite`. */
   readonly engine?: string;
+  /** SQLite: the database file (default: a temp file removed after the run). */
+  readonly file?: string;
+  /** SQLite: the journal mode, `delete` (rollback journal, SQLite's default) or `wal`. */
+  readonly journal?: string;
+  /**
+   * SQLite `mutex` mode: the cross-thread mutex to use, shared with the caller (who may hold it,
+   * say, to show that a holder that never lets go turns into lock timeouts, not a hang).
+   */
+  readonly mutex?: SharedMutex;
   /** Scenario: a built-in name (default `counter`) or the path of a scenario module. */
   readonly scenario?: string;
   /** Parameters for the scenario (`--param key=value`, `--limit N`). */
@@ -53,8 +63,11 @@ export interface RaceOptions {
 }
 
 export interface ResolvedOptions {
-  readonly engine: 'postgres';
-  readonly scenario: Scenario;
+  readonly engine: Engine;
+  readonly file: string | null;
+  readonly journal: Journal;
+  readonly mutex: SharedMutex | null;
+  readonly scenario: ScenarioInfo;
   readonly scenarioRef: ScenarioRef;
   readonly params: Readonly<Record<string, string>>;
   readonly concurrency: number;
@@ -75,7 +88,10 @@ export interface ResolvedOptions {
   readonly expect: Expectation | null;
 }
 
-export const ENGINES = ['postgres'] as const;
+export const ENGINES = ['postgres', 'sqlite'] as const;
+export type Engine = (typeof ENGINES)[number];
+export const JOURNALS = ['delete', 'wal'] as const;
+export type Journal = (typeof JOURNALS)[number];
 
 /**
  * Starting a worker thread costs ~40 ms of a core on a 2-core machine, so a thousand of them
@@ -121,7 +137,7 @@ function requires(present: boolean, flag: string, needed: string, why: string): 
   if (present) throw new InvalidOptionError(`${flag} needs ${needed}: ${why}`);
 }
 
-function resolveMode(options: RaceOptions, scenario: Scenario): ModeSpec {
+function resolveMode(options: RaceOptions, scenario: ScenarioInfo): ModeSpec {
   const modeName = options.mode ?? (scenario.name === DEFAULTS.scenario ? DEFAULTS.mode : scenario.modes[0]?.name ?? '');
   const mode = findMode(scenario, modeName);
   if (!mode) {
@@ -132,9 +148,28 @@ function resolveMode(options: RaceOptions, scenario: Scenario): ModeSpec {
 }
 
 /** Checks the options against the scenario they run (already loaded, see scenarios/load.ts). */
-export function resolveOptions(options: RaceOptions, scenario: Scenario, scenarioRef: ScenarioRef): ResolvedOptions {
+export function resolveEngine(options: RaceOptions): Engine {
   const engine = options.engine ?? DEFAULTS.engine;
-  if (engine !== 'postgres') throw new InvalidOptionError(`unknown --engine '${engine}'; choose one of: ${ENGINES.join(', ')}`);
+  if (!(ENGINES as readonly string[]).includes(engine)) throw new InvalidOptionError(`unknown --engine '${engine}'; choose one of: ${ENGINES.join(', ')}`);
+  return engine as Engine;
+}
+
+/** Flags that make sense for one engine only. */
+function checkEngineFlags(engine: Engine, options: RaceOptions): Journal {
+  const given = (flag: string, value: unknown) => (value === undefined || value === false || value === 0 ? [] : [flag]);
+  const foreign =
+    engine === 'sqlite'
+      ? [...given('--db', options.db), ...given('--gate', options.gate), ...given('--schema', options.schema), ...given('--reuse-schema', options.reuseSchema), ...given('--statement-timeout', options.statementTimeoutMs)]
+      : [...given('--file', options.file), ...given('--journal', options.journal)];
+  if (foreign.length > 0) throw new InvalidOptionError(`${foreign.join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to --engine ${engine}`);
+  const journal = options.journal ?? 'delete';
+  if (!(JOURNALS as readonly string[]).includes(journal)) throw new InvalidOptionError(`--journal must be one of: ${JOURNALS.join(', ')} (got '${journal}')`);
+  return journal as Journal;
+}
+
+export function resolveOptions(options: RaceOptions, scenario: ScenarioInfo, scenarioRef: ScenarioRef): ResolvedOptions {
+  const engine = resolveEngine(options);
+  const journal = checkEngineFlags(engine, options);
   const mode = resolveMode(options, scenario);
 
   const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
@@ -155,7 +190,9 @@ export function resolveOptions(options: RaceOptions, scenario: Scenario, scenari
   const keep = options.keep ?? false;
   const schema = options.schema ?? null;
   const reuseSchema = options.reuseSchema ?? false;
-  requires(keep && db === null, '--keep', '--db', 'the embedded server and its data are deleted after every run');
+  const file = options.file ?? null;
+  if (engine === 'sqlite') requires(keep && file === null, '--keep', '--file', 'the temp file is deleted after every run');
+  else requires(keep && db === null, '--keep', '--db', 'the embedded server and its data are deleted after every run');
   requires(reuseSchema && schema === null, '--reuse-schema', '--schema', 'it names the existing schema to run in');
   if (schema !== null && !SCHEMA_NAME.test(schema)) {
     throw new InvalidOptionError(`--schema must be a lower-case name of letters, digits and _ (got '${schema}')`);
@@ -164,6 +201,9 @@ export function resolveOptions(options: RaceOptions, scenario: Scenario, scenari
   const workers = wholeNumber('workers', options.workers ?? DEFAULTS.workers, 1, LIMITS.workers);
   return {
     engine,
+    file,
+    journal,
+    mutex: options.mutex ?? null,
     scenario,
     scenarioRef,
     params: { ...options.params },

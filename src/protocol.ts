@@ -25,6 +25,34 @@ export interface SessionSettings {
   readonly statementTimeoutMs: number;
 }
 
+/** A PostgreSQL server: the worker opens a pg client in the run's schema. */
+export interface PostgresTarget {
+  readonly engine: 'postgres';
+  /** How the worker reaches the database; may hold a password, so it is never printed. */
+  readonly connection: ConnectionSpec;
+  readonly schema: string;
+  /** Session settings for the worker's connection. */
+  readonly settings: SessionSettings;
+  /** The server-side start gate to queue at after the barrier (--gate), or null. */
+  readonly gate: GateKey | null;
+}
+
+/** A SQLite file: the worker opens its own connection to it. */
+export interface SqliteTarget {
+  readonly engine: 'sqlite';
+  readonly file: string;
+  /** The file the `file-lock` mode locks (an OS advisory lock). */
+  readonly lockFile: string;
+  /** How long a statement waits for SQLite's own locks (busy_timeout), ms. */
+  readonly busyTimeoutMs: number;
+  /** How long the `mutex` and `file-lock` modes wait for their lock, ms (0: for ever). */
+  readonly lockTimeoutMs: number;
+  /** The cross-thread mutex of the `mutex` mode. */
+  readonly mutex: SharedArrayBuffer;
+}
+
+export type WorkerTarget = PostgresTarget | SqliteTarget;
+
 export interface WorkerTask {
   readonly index: number;
   readonly scenario: ScenarioRef;
@@ -36,16 +64,11 @@ export interface WorkerTask {
   readonly semaphore: SharedArrayBuffer | null;
   /** Retries allowed per operation (Infinity for unbounded). */
   readonly maxRetries: number;
-  readonly connection: ConnectionSpec;
-  readonly schema: string;
-  /** Session settings for the worker's connection. */
-  readonly settings: SessionSettings;
-  readonly barrier: SharedArrayBuffer;
-  readonly barrierTimeoutMs: number;
-  /** The server-side start gate to queue at after the barrier (--gate), or null. */
-  readonly gate: GateKey | null;
   /** Base delay of the exponential backoff with full jitter before a retry, ms (0: none). */
   readonly backoffMs: number;
+  readonly barrier: SharedArrayBuffer;
+  readonly barrierTimeoutMs: number;
+  readonly target: WorkerTarget;
 }
 
 /**
@@ -53,11 +76,26 @@ export interface WorkerTask {
  * statement or transaction was rolled back. (An operation cut off by a lost connection may or may
  * not have committed; it is counted as in doubt instead.)
  */
-export const FAILURE_KINDS = ['serialization', 'deadlock', 'maxRetries', 'lockTimeout', 'statementTimeout', 'other'] as const;
+export const FAILURE_KINDS = ['serialization', 'deadlock', 'busy', 'maxRetries', 'lockTimeout', 'statementTimeout', 'other'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
-export const RETRY_CAUSES = ['serialization', 'deadlock', 'conflict'] as const;
+export const RETRY_CAUSES = ['serialization', 'deadlock', 'busy', 'conflict'] as const;
 export type RetryCause = (typeof RETRY_CAUSES)[number];
+
+/** A database error as the operation loop needs to see it. */
+export interface ClassifiedError {
+  readonly code: string | null;
+  readonly message: string;
+  /** What it counts as when it ends an operation. */
+  readonly kind: Exclude<FailureKind, 'maxRetries'>;
+  /** Set when a mode that retries should retry it. */
+  readonly retryCause: RetryCause | null;
+  /** The connection is gone: the worker stops. */
+  readonly connectionLost: boolean;
+}
+
+/** Each engine tells its own errors apart (by SQLSTATE, by SQLite result code). */
+export type ErrorClassifier = (error: unknown) => ClassifiedError;
 
 export interface ErrorSample {
   readonly code: string | null;

@@ -3,10 +3,9 @@ import { Piscina } from 'piscina';
 import { StartBarrier } from './barrier.js';
 import { abortReason, throwIfAborted } from './abort.js';
 import { BarrierError, errorMessage, WorkerError } from './errors.js';
-import type { GateKey } from './gate.js';
-import type { ConnectionSpec, SessionSettings, WorkerResult, WorkerTask } from './protocol.js';
+import type { WorkerResult, WorkerTarget, WorkerTask } from './protocol.js';
 import type { ScenarioRef } from './scenarios/load.js';
-import { createSemaphoreBuffer } from './semaphore.js';
+import { createSemaphoreBuffer } from './sync/semaphore.js';
 
 /** The bundled worker sits next to the bundled entry points in dist/. */
 const WORKER_FILE = new URL('./race-worker.js', import.meta.url).href;
@@ -32,12 +31,9 @@ export interface RaceWorkersParams {
   readonly concurrency: number;
   readonly operations: number;
   readonly maxRetries: number;
-  readonly connection: ConnectionSpec;
-  readonly schema: string;
-  readonly settings: SessionSettings;
-  readonly barrierTimeoutMs: number;
-  readonly gate: GateKey | null;
   readonly backoffMs: number;
+  readonly target: WorkerTarget;
+  readonly barrierTimeoutMs: number;
   /** Runs once the barrier has released the workers, alongside the race (opens the gate). */
   readonly afterRelease?: () => Promise<void>;
   readonly signal: AbortSignal;
@@ -117,13 +113,10 @@ async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: num
         params: params.params,
         semaphore,
         maxRetries: params.maxRetries,
-        connection: params.connection,
-        schema: params.schema,
-        settings: params.settings,
+        backoffMs: params.backoffMs,
         barrier: barrier.buffer,
         barrierTimeoutMs: params.barrierTimeoutMs + WORKER_WAIT_GRACE_MS,
-        gate: params.gate,
-        backoffMs: params.backoffMs,
+        target: params.target,
       }),
     );
     // Rejections are read through `failedBeforeRelease` or Promise.all below; this keeps the

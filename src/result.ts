@@ -86,6 +86,10 @@ export interface RaceResult {
   readonly expectation: { readonly expected: Expectation; readonly met: boolean } | null;
   readonly options: {
     readonly engine: string;
+    /** SQLite: the database file given with --file, or null for the rig's temp file. */
+    readonly file: string | null;
+    /** SQLite: the journal mode (`delete` or `wal`). */
+    readonly journal: string | null;
     readonly scenario: string;
     readonly params: Readonly<Record<string, string>>;
     readonly concurrency: number;
@@ -147,7 +151,7 @@ export function buildResult({ options, totals, verification, setupMs, elapsedMs,
     notAttempted: totals.notAttempted,
     connectionLosses: totals.connectionLosses,
     retries: totals.retries.total,
-    retriesByCause: { serialization: totals.retries.serialization, deadlock: totals.retries.deadlock, conflict: totals.retries.conflict },
+    retriesByCause: { serialization: totals.retries.serialization, deadlock: totals.retries.deadlock, busy: totals.retries.busy, conflict: totals.retries.conflict },
     failures: totals.failures,
     attemptsPerOperation: round((operations - totals.notAttempted + totals.retries.total) / Math.max(1, operations - totals.notAttempted), 2),
     elapsedMs: round(elapsedMs),
@@ -164,6 +168,8 @@ export function buildResult({ options, totals, verification, setupMs, elapsedMs,
     expectation: options.expect === null ? null : { expected: options.expect, met: options.expect === observed },
     options: {
       engine: options.engine,
+      file: options.file,
+      journal: options.engine === 'sqlite' ? options.journal : null,
       scenario: options.scenario.name,
       params: options.params,
       concurrency: options.concurrency,

@@ -9,7 +9,8 @@ import { openDatabase } from './engines/index.js';
 import type { Database } from './engines/types.js';
 import { DatabaseError, errorMessage, InvalidOptionError, RigError } from './errors.js';
 import { closeGate, GATE_WORKER_NICENESS, newGateKey, openGateWhenFull } from './gate.js';
-import { resolveOptions } from './options.js';
+import { resolveEngine, resolveOptions } from './options.js';
+import { runSqliteRaces } from './engines/sqlite/run.js';
 import type { RaceOptions, RaceStage, ResolvedOptions } from './options.js';
 import { startWorkerPool } from './race-workers.js';
 import { aggregateResults } from './report/aggregate.js';
@@ -18,7 +19,7 @@ import type { RepeatedResult } from './report/repeat.js';
 import { buildResult } from './result.js';
 import type { RaceResult } from './result.js';
 import { loadScenario, scenarioRef } from './scenarios/load.js';
-import type { RunContext } from './scenarios/types.js';
+import type { RunContext, Scenario } from './scenarios/types.js';
 import { tearDown, tearDownSchema } from './teardown.js';
 import type { RunResources } from './teardown.js';
 
@@ -79,13 +80,14 @@ async function openSession(resolved: ResolvedOptions, resources: RunResources, s
 /** One race on fresh data: the schema and tables, the workers, and the verdict. */
 async function raceOnce(
   resolved: ResolvedOptions,
+  scenario: Scenario,
   session: Session,
   resources: RunResources,
   signal: AbortSignal,
   step: Step,
   stage: (stage: RaceStage) => void,
 ): Promise<RaceResult> {
-  const { scenario, mode } = resolved;
+  const { mode } = resolved;
   const { admin, database } = session;
   const startedAt = performance.now();
   const context: RunContext = { mode: mode.name, workers: resolved.workers, iterations: resolved.increments, params: resolved.params };
@@ -108,11 +110,14 @@ async function raceOnce(
     operations: resolved.increments,
     maxRetries: resolved.maxRetries,
     backoffMs: resolved.backoffMs,
-    connection: database.connection,
-    schema: schema.name,
-    settings: { lockTimeoutMs: resolved.lockTimeoutMs, statementTimeoutMs: resolved.statementTimeoutMs },
+    target: {
+      engine: 'postgres',
+      connection: database.connection,
+      schema: schema.name,
+      settings: { lockTimeoutMs: resolved.lockTimeoutMs, statementTimeoutMs: resolved.statementTimeoutMs },
+      gate,
+    },
     barrierTimeoutMs: resolved.barrierTimeoutMs,
-    gate,
     ...(gate ? { afterRelease: () => openGateWhenFull(admin, gate, resolved.workers, resolved.barrierTimeoutMs) } : {}),
     signal,
   });
@@ -151,8 +156,10 @@ async function raceOnce(
  * tears everything down at the end (also when it fails, is aborted or runs past `timeoutMs`).
  */
 async function runRaces(options: RaceOptions, repeat: number): Promise<RaceResult[]> {
+  if (resolveEngine(options) === 'sqlite') return runSqliteRaces(options, repeat);
   const ref = scenarioRef(options.scenario ?? 'counter');
-  const resolved = resolveOptions(options, await loadScenario(ref), ref);
+  const scenario = await loadScenario(ref);
+  const resolved = resolveOptions(options, scenario, ref);
   const { signal, dispose } = runSignal(options.signal, resolved.timeoutMs);
   const stage = (name: RaceStage) => options.onStage?.(name);
   const step: Step = (what, action) =>
@@ -167,7 +174,7 @@ async function runRaces(options: RaceOptions, repeat: number): Promise<RaceResul
     stage('database');
     const session = await openSession(resolved, resources, signal, step);
     for (let run = 0; run < repeat; run++) {
-      results.push(await raceOnce(resolved, session, resources, signal, step, stage));
+      results.push(await raceOnce(resolved, scenario, session, resources, signal, step, stage));
       // Between repetitions, each run's schema goes (the last one with the rest, below).
       if (run < repeat - 1) await tearDownSchema(resources, { keepSchema: resolved.keep, always: true });
     }

@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs } from '../src/backoff.js';
-import { failureKindOf, isConnectionLost, isRetryable, sqlstateOf } from '../src/db/sqlstate.js';
-import type { ConnectionLoss, ErrorSample, FailureKind, RetryCause } from '../src/protocol.js';
+import type { ConnectionLoss, ErrorClassifier, ErrorSample, FailureKind, RetryCause } from '../src/protocol.js';
 import { createLatencyHistogram, recordMs } from '../src/report/latency.js';
 import type { LatencyHistogram } from '../src/report/latency.js';
 import type { AttemptResult, WorkerSession } from '../src/scenarios/types.js';
@@ -19,11 +18,8 @@ export interface LoopOptions {
   readonly backoffMs: number;
   /** Ends the transaction an attempt left open when it failed. */
   readonly rollback: () => Promise<void>;
-  /**
-   * The error that broke the connection, if the driver reported it between queries: the next
-   * query then only says the client is "not queryable", and this is the real cause.
-   */
-  readonly connectionError: () => unknown;
+  /** Tells the engine's errors apart. */
+  readonly classify: ErrorClassifier;
   /** Waits for a --concurrency permit before an operation; false when the run was called off. */
   readonly enter: () => boolean;
   /** Gives the permit back after the operation. */
@@ -67,11 +63,11 @@ export interface LoopTally {
 export async function runOperations(session: WorkerSession, options: LoopOptions): Promise<LoopTally> {
   const tally: LoopTally = {
     succeeded: 0,
-    failures: { serialization: 0, deadlock: 0, maxRetries: 0, lockTimeout: 0, statementTimeout: 0, other: 0 },
+    failures: { serialization: 0, deadlock: 0, busy: 0, maxRetries: 0, lockTimeout: 0, statementTimeout: 0, other: 0 },
     inDoubt: 0,
     notAttempted: 0,
     connectionLoss: null,
-    retries: { serialization: 0, deadlock: 0, conflict: 0 },
+    retries: { serialization: 0, deadlock: 0, busy: 0, conflict: 0 },
     firstStatementAtMs: null,
     latency: createLatencyHistogram(),
     lockWaitMs: 0,
@@ -123,23 +119,20 @@ async function runOperation(
       }
       cause = 'conflict';
     } catch (thrown) {
-      const error = sqlstateOf(thrown) === null ? (options.connectionError() ?? thrown) : thrown;
-      const code = sqlstateOf(error);
-      const message = error instanceof Error ? error.message : String(error);
-      noteError(code, message);
-      if (isConnectionLost(code)) {
+      const error = options.classify(thrown);
+      noteError(error.code, error.message);
+      if (error.connectionLost) {
         tally.inDoubt = 1;
         tally.notAttempted = options.operations - iteration - 1;
-        tally.connectionLoss = { worker: options.worker, code, message };
+        tally.connectionLoss = { worker: options.worker, code: error.code, message: error.message };
         return false;
       }
       await options.rollback();
-      const kind = failureKindOf(code);
-      if (!options.retries || !isRetryable(kind)) {
-        tally.failures[kind] += 1;
+      if (!options.retries || error.retryCause === null) {
+        tally.failures[error.kind] += 1;
         return true;
       }
-      cause = kind === 'serialization' ? 'serialization' : 'deadlock';
+      cause = error.retryCause;
     }
     if (!options.retries) {
       tally.failures.other += 1;

@@ -27,6 +27,8 @@ export interface CliIo {
 function raceOptions(args: CliArgs, db: string | undefined, signal: AbortSignal | undefined): RaceOptions {
   return {
     engine: args.engine,
+    ...(args.file === undefined ? {} : { file: args.file }),
+    ...(args.journal === undefined ? {} : { journal: args.journal }),
     scenario: args.scenario,
     ...(args.mode === undefined ? {} : { mode: args.mode }),
     workers: args.workers,

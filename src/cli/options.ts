@@ -7,6 +7,8 @@ import type { Expectation } from '../scenarios/types.js';
 /** The command line after parsing, before any value is checked against the scenario. */
 export interface CliArgs {
   readonly engine: string;
+  readonly file: string | undefined;
+  readonly journal: string | undefined;
   readonly scenario: string;
   readonly mode: string | undefined;
   readonly workers: number;
@@ -46,6 +48,8 @@ const OPTIONS = {
   concurrency: { type: 'number', describe: 'how many workers may be inside an operation at once', defaultDescription: 'all of them' },
   repeat: { type: 'number', default: 1, describe: 'run the whole race this many times on fresh data and report how often it reproduced' },
   engine: { type: 'string', default: DEFAULTS.engine, describe: `database engine (${ENGINES.join(', ')})` },
+  file: { type: 'string', describe: 'SQLite: the database file', defaultDescription: 'a temp file, deleted after the run' },
+  journal: { type: 'string', describe: 'SQLite: journal mode, delete (rollback journal) or wal', defaultDescription: 'delete' },
   db: { type: 'string', describe: 'postgres:// URL of an existing server', defaultDescription: '$DATABASE_URL, else an embedded PostgreSQL' },
   'max-retries': { type: 'number', describe: 'retries per operation in the modes that retry', defaultDescription: 'unbounded' },
   backoff: { type: 'number', default: DEFAULTS.backoffMs, describe: 'base ms of exponential backoff with full jitter before each retry (0: retry at once)' },
@@ -123,6 +127,8 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParseOu
     kind: 'run',
     args: {
       engine: argv.engine,
+      file: argv.file,
+      journal: argv.journal,
       scenario: argv.scenario,
       mode: argv.mode,
       workers: argv.workers,

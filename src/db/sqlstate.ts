@@ -1,4 +1,4 @@
-import type { FailureKind } from '../protocol.js';
+import type { ClassifiedError, FailureKind } from '../protocol.js';
 
 /** SQLSTATEs the rig tells apart; see https://www.postgresql.org/docs/current/errcodes-appendix.html */
 export const SQLSTATE = {
@@ -33,10 +33,6 @@ export function failureKindOf(sqlstate: string | null): Exclude<FailureKind, 'ma
   }
 }
 
-/** Failure kinds the modes that retry do retry; the others are counted as they come. */
-export function isRetryable(kind: FailureKind): boolean {
-  return kind === 'serialization' || kind === 'deadlock';
-}
 
 /**
  * Whether the worker's connection can still be used after this error. Class 08 is a
@@ -45,4 +41,17 @@ export function isRetryable(kind: FailureKind): boolean {
  */
 export function isConnectionLost(sqlstate: string | null): boolean {
   return sqlstate === null || sqlstate.startsWith('08') || /^57P0[1-4]$/.test(sqlstate);
+}
+
+/** A PostgreSQL error for the operation loop: serialization failures and deadlocks are retryable. */
+export function classifyPostgresError(error: unknown): ClassifiedError {
+  const code = sqlstateOf(error);
+  const kind = failureKindOf(code);
+  return {
+    code,
+    message: error instanceof Error ? error.message : String(error),
+    kind,
+    retryCause: kind === 'serialization' || kind === 'deadlock' ? kind : null,
+    connectionLost: isConnectionLost(code),
+  };
 }

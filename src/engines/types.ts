@@ -1,6 +1,7 @@
 import type { ConnectionSpec } from '../protocol.js';
 
-export type EngineName = 'embedded' | 'external';
+/** Where the data lives: an embedded or an external PostgreSQL, or a SQLite file. */
+export type EngineName = 'embedded' | 'external' | 'sqlite';
 
 /** A PostgreSQL server the run can use, however it came to be. */
 export interface Database {

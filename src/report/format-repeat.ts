@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
+import { databaseLabel } from './format.js';
 import type { RepeatedResult, Spread } from './repeat.js';
 
 const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
@@ -13,7 +14,7 @@ export function formatRepeated(result: RepeatedResult, { color }: { color: boole
   const paint = new Chalk({ level: color ? 1 : 0 });
   const first = result.runs[0];
   const header = first
-    ? `race-rig  ${first.scenario}/${first.mode}  ${first.workers} workers × ${first.increments} ${first.unit}s × ${result.repeat} runs  on PostgreSQL ${first.database.serverVersion} (${first.database.engine})`
+    ? `race-rig  ${first.scenario}/${first.mode}  ${first.workers} workers × ${first.increments} ${first.unit}s × ${result.repeat} runs  on ${databaseLabel(first)}`
     : 'race-rig';
   const rate = `${decimal.format(result.reproductionRate * 100)}%`;
   const headline =

@@ -61,7 +61,7 @@ function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
       retries: [
         `${integer.format(result.retries)}  (${decimal.format(result.attemptsPerOperation)} ` +
           `${result.attemptsPerOperation === 1 ? 'attempt' : 'attempts'} per ${unit}; ` +
-          `serialization ${retriesByCause.serialization}, deadlock ${retriesByCause.deadlock}, version conflict ${retriesByCause.conflict})`,
+          `${retryCauses(retriesByCause)})`,
       ],
     },
     { failed: [failureSummary(result.failures)] },
@@ -87,6 +87,7 @@ function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
 const FAILURE_LABELS: Record<FailureKind, string> = {
   serialization: 'serialization',
   deadlock: 'deadlock',
+  busy: 'busy',
   maxRetries: 'max-retries',
   lockTimeout: 'lock timeout',
   statementTimeout: 'statement timeout',
@@ -97,6 +98,13 @@ function failureSummary(failures: RaceResult['failures']): string {
   if (failures.total === 0) return '0';
   const kinds = FAILURE_KINDS.filter((kind) => failures[kind] > 0).map((kind) => `${FAILURE_LABELS[kind]} ${integer.format(failures[kind])}`);
   return `${integer.format(failures.total)}  (${kinds.join(', ')})`;
+}
+
+function retryCauses(retries: RaceResult['retriesByCause']): string {
+  const named = ([['serialization', retries.serialization], ['deadlock', retries.deadlock], ['busy', retries.busy], ['version conflict', retries.conflict]] as const)
+    .filter(([, count]) => count > 0)
+    .map(([name, count]) => `${name} ${integer.format(count)}`);
+  return named.length > 0 ? named.join(', ') : 'none';
 }
 
 /** Why `expected` is less than workers × increments, when connections broke. */
@@ -117,15 +125,24 @@ function latencyTable(result: RaceResult): string {
   return table.toString();
 }
 
+export function databaseLabel(result: RaceResult): string {
+  const { engine, serverVersion } = result.database;
+  return engine === 'sqlite' ? `SQLite ${serverVersion} (journal ${result.options.journal ?? 'delete'})` : `PostgreSQL ${serverVersion} (${engine})`;
+}
+
 /** The human-readable report of one run, as a string (the CLI prints it). */
 export function formatResult(result: RaceResult, { color }: FormatOptions): string {
   const paint = new Chalk({ level: color ? 1 : 0 });
   const lines = [
     paint.bold(
       `race-rig  ${result.scenario}/${result.mode}  ${result.workers} workers × ${integer.format(result.increments)} ` +
-        `${result.unit}${result.increments === 1 ? '' : 's'}  on PostgreSQL ${result.database.serverVersion} (${result.database.engine})`,
+        `${result.unit}${result.increments === 1 ? '' : 's'}  on ${databaseLabel(result)}`,
     ),
-    paint.dim(`database ${result.database.url}  schema ${result.database.schema}${result.database.schemaKept ? ' (kept)' : ''}`),
+    paint.dim(
+      result.database.engine === 'sqlite'
+        ? `file ${result.database.url}${result.database.schemaKept ? ' (kept)' : ''}`
+        : `database ${result.database.url}  schema ${result.database.schema}${result.database.schemaKept ? ' (kept)' : ''}`,
+    ),
     '',
     verdictLine(result, paint),
     '',

@@ -4,7 +4,7 @@ import { hotRow } from './hot-row.js';
 import { rowLimit } from './row-limit.js';
 import { transferScenario } from './transfer.js';
 import { withdraw } from './withdraw.js';
-import type { ModeSpec, Scenario } from './types.js';
+import type { ModeSpec, Scenario, ScenarioInfo } from './types.js';
 
 /** Every built-in scenario, by name. Adding one is one module and one line here. */
 export const SCENARIOS: Readonly<Record<string, Scenario>> = {
@@ -18,6 +18,6 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
 
 export const DEFAULT_SCENARIO = 'counter';
 
-export function findMode(scenario: Scenario, mode: string): ModeSpec | undefined {
+export function findMode(scenario: ScenarioInfo, mode: string): ModeSpec | undefined {
   return scenario.modes.find((spec) => spec.name === mode);
 }

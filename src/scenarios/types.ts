@@ -115,6 +115,9 @@ export interface Scenario {
   teardown?(db: pg.ClientBase, context: RunContext): Promise<void>;
 }
 
+/** What option checking and reports need of a scenario, whichever engine runs it. */
+export type ScenarioInfo = Pick<Scenario, 'name' | 'summary' | 'unit' | 'modes'>;
+
 const integer = new Intl.NumberFormat('en-US');
 
 /**

@@ -15,7 +15,7 @@ describe('race-rig command line', () => {
     expect(held.counter).toBe(100);
     expect(result).toMatchObject({ verdict: 'CORRECT', expected: 100, actual: 100, lost: 0, retries: 0, workers: 4, increments: 25 });
     for (const key of ['p50', 'p95', 'p99', 'max']) expect(typeof result.latencyMs[key]).toBe('number');
-    expect(Object.keys(result.failures).sort()).toEqual(['deadlock', 'lockTimeout', 'maxRetries', 'other', 'serialization', 'statementTimeout', 'total']);
+    expect(Object.keys(result.failures).sort()).toEqual(['busy', 'deadlock', 'lockTimeout', 'maxRetries', 'other', 'serialization', 'statementTimeout', 'total']);
     expect(typeof result.elapsedMs).toBe('number');
     expect(typeof result.opsPerSec).toBe('number');
     expect(typeof result.startSpreadMs).toBe('number');
@@ -90,6 +90,12 @@ describe('race-rig command line', () => {
     [['--repeat', '0'], /--repeat must be a whole number from 1 to 1000 \(got 0\)/],
     [['--scenario', 'withdraw', '--mode', 'lost'], /unknown --mode 'lost' for withdraw; choose one of: check-then-act, for-update, guarded, serializable/],
     [['list', 'extra'], /Unknown argument: extra/],
+    [['--engine', 'sqlite', '--db', 'postgres://x@y/z'], /--db does not apply to --engine sqlite/],
+    [['--engine', 'sqlite', '--gate', '--schema', 'x'], /--gate, --schema do not apply to --engine sqlite/],
+    [['--engine', 'sqlite', '--journal', 'memory'], /--journal must be one of: delete, wal \(got 'memory'\)/],
+    [['--engine', 'sqlite', '--scenario', 'withdraw'], /--engine sqlite runs the counter scenario only/],
+    [['--engine', 'sqlite', '--keep'], /--keep needs --file/],
+    [['--file', 'x.db'], /--file does not apply to --engine postgres/],
   ])('rejects %j with one line on stderr and exit 2', async (args, message) => {
     const run = await runCli(args);
 
@@ -106,6 +112,19 @@ describe('race-rig command line', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^race-rig: cannot connect to postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none: /);
     expect(run.stderr).not.toContain('secret-pw');
+  });
+
+  it('runs the counter on SQLite with the same report and JSON, and leaves no file behind', async () => {
+    const before = embeddedTraces();
+
+    const json = await runCli(['--engine', 'sqlite', '--mode', 'immediate', '--journal', 'wal', '-w', '4', '-n', '25', '--json']);
+    const text = await runCli(['--engine', 'sqlite', '-w', '4', '-n', '25']);
+
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ verdict: 'CORRECT', actual: 100, database: { engine: 'sqlite' }, options: { engine: 'sqlite', journal: 'wal' } });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/counter\/lost {2}4 workers × 25 increments {2}on SQLite 3\.\d+/);
+    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
   });
 
   it('runs on the embedded default and leaves nothing behind', async () => {

@@ -11,11 +11,11 @@ function workerResult(overrides: Partial<WorkerResult> & { latenciesMs?: number[
     index: 0,
     threadId: 1,
     succeeded: 0,
-    failures: { serialization: 0, deadlock: 0, maxRetries: 0, lockTimeout: 0, statementTimeout: 0, other: 0 },
+    failures: { serialization: 0, deadlock: 0, busy: 0, maxRetries: 0, lockTimeout: 0, statementTimeout: 0, other: 0 },
     inDoubt: 0,
     notAttempted: 0,
     connectionLoss: null,
-    retries: { serialization: 0, deadlock: 0, conflict: 0 },
+    retries: { serialization: 0, deadlock: 0, busy: 0, conflict: 0 },
     firstStatementAtMs: null,
     latency: histogram,
     lockWaitMs: 0,
@@ -31,8 +31,8 @@ describe('aggregateResults', () => {
       index: 0,
       threadId: 11,
       succeeded: 3,
-      failures: { serialization: 0, deadlock: 1, maxRetries: 2, lockTimeout: 0, statementTimeout: 0, other: 0 },
-      retries: { serialization: 4, deadlock: 1, conflict: 0 },
+      failures: { serialization: 0, deadlock: 1, busy: 0, maxRetries: 2, lockTimeout: 0, statementTimeout: 0, other: 0 },
+      retries: { serialization: 4, deadlock: 1, busy: 0, conflict: 0 },
       firstStatementAtMs: 1_000.25,
       latenciesMs: [1, 2, 3],
       lockWaitMs: 1.5,
@@ -43,11 +43,11 @@ describe('aggregateResults', () => {
       index: 1,
       threadId: 12,
       succeeded: 2,
-      failures: { serialization: 1, deadlock: 0, maxRetries: 0, lockTimeout: 1, statementTimeout: 0, other: 1 },
+      failures: { serialization: 1, deadlock: 0, busy: 0, maxRetries: 0, lockTimeout: 1, statementTimeout: 0, other: 1 },
       inDoubt: 1,
       notAttempted: 7,
       connectionLoss: { worker: 1, code: '57P01', message: 'terminating connection due to administrator command' },
-      retries: { serialization: 0, deadlock: 0, conflict: 7 },
+      retries: { serialization: 0, deadlock: 0, busy: 0, conflict: 7 },
       firstStatementAtMs: 1_003.75,
       latenciesMs: [100, 4],
       lockWaitMs: 2,
@@ -63,11 +63,11 @@ describe('aggregateResults', () => {
     const totals = aggregateResults(results);
 
     expect(totals.succeeded).toBe(5);
-    expect(totals.failures).toEqual({ serialization: 1, deadlock: 1, maxRetries: 2, lockTimeout: 1, statementTimeout: 0, other: 1, total: 6 });
+    expect(totals.failures).toEqual({ serialization: 1, deadlock: 1, busy: 0, maxRetries: 2, lockTimeout: 1, statementTimeout: 0, other: 1, total: 6 });
     expect(totals.inDoubt).toBe(1);
     expect(totals.notAttempted).toBe(7);
     expect(totals.connectionLosses).toEqual([{ worker: 1, code: '57P01', message: 'terminating connection due to administrator command' }]);
-    expect(totals.retries).toEqual({ serialization: 4, deadlock: 1, conflict: 7, total: 12 });
+    expect(totals.retries).toEqual({ serialization: 4, deadlock: 1, busy: 0, conflict: 7, total: 12 });
     expect(totals.lockWaitMs).toBe(3.5);
     expect(totals.distinctThreads).toBe(2);
     expect(totals.outcomes).toEqual({ accepted: 2, refused: 3 });

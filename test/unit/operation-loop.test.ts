@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerSession } from '../../src/scenarios/types.js';
+import { classifyPostgresError } from '../../src/db/sqlstate.js';
 import { runOperations } from '../../workers/operation-loop.js';
+import { postgresClassifier } from '../../workers/postgres-worker.js';
 import type { LoopOptions } from '../../workers/operation-loop.js';
 
 /** A scripted session: each attempt takes the next step, a result or an error to throw. */
@@ -25,7 +27,7 @@ function options(overrides: Partial<LoopOptions>): LoopOptions {
     retries: true,
     backoffMs: 0,
     rollback: async () => {},
-    connectionError: () => undefined,
+    classify: classifyPostgresError,
     enter: () => true,
     leave: () => {},
     firstStatementAtMs: () => 1234,
@@ -38,7 +40,7 @@ describe('runOperations', () => {
     const tally = await runOperations(scriptedSession(['conflict', sqlError('40001', 'could not serialize'), 'done', 'done', 'done']), options({}));
 
     expect(tally.succeeded).toBe(3);
-    expect(tally.retries).toEqual({ serialization: 1, deadlock: 0, conflict: 1 });
+    expect(tally.retries).toEqual({ serialization: 1, deadlock: 0, busy: 0, conflict: 1 });
     expect(tally.errors).toEqual([{ code: '40001', message: 'could not serialize', count: 1 }]);
     expect(tally.latency.count).toBe(3);
     expect(tally.firstStatementAtMs).toBe(1234);
@@ -92,7 +94,7 @@ describe('runOperations', () => {
       options({ retries: false, rollback: async () => void (rollbacks += 1) }),
     );
 
-    expect(tally.failures).toEqual({ serialization: 0, deadlock: 0, maxRetries: 0, lockTimeout: 1, statementTimeout: 1, other: 1 });
+    expect(tally.failures).toEqual({ serialization: 0, deadlock: 0, busy: 0, maxRetries: 0, lockTimeout: 1, statementTimeout: 1, other: 1 });
     expect(tally.succeeded).toBe(0);
     expect(rollbacks).toBe(3);
   });
@@ -111,7 +113,7 @@ describe('runOperations', () => {
     const cause = sqlError('57P01', 'terminating connection due to administrator command');
     const tally = await runOperations(
       scriptedSession([new Error('Client has encountered a connection error and is not queryable')]),
-      options({ operations: 2, connectionError: () => cause }),
+      options({ operations: 2, classify: postgresClassifier(() => cause) }),
     );
 
     expect(tally.connectionLoss).toEqual({ worker: 7, code: '57P01', message: 'terminating connection due to administrator command' });

@@ -1,0 +1,158 @@
+import { performance } from 'node:perf_hooks';
+import type BetterSqlite3 from 'better-sqlite3';
+import { countVerification } from '../../scenarios/types.js';
+import type { AttemptResult, ModeSpec, Verification, VerifyContext, WorkerSession } from '../../scenarios/types.js';
+import type { SharedMutex } from '../../sync/mutex.js';
+import { LockTimeoutError } from './file-lock.js';
+import type { FileLock } from './file-lock.js';
+
+/**
+ * The counter scenario on SQLite: every worker thread has its own connection to one database
+ * file, as many apps (and the classic TaskRunner post) have.
+ */
+type Db = BetterSqlite3.Database;
+
+const USER_ID = 1;
+
+export const SQLITE_COUNTER_MODES: readonly ModeSpec[] = [
+  {
+    name: 'lost',
+    summary: 'SELECT, then UPDATE to the value read + 1, as two statements: another connection writes in between and one increment is lost.',
+    outcome: 'race',
+    retries: false,
+  },
+  {
+    name: 'deferred',
+    summary: 'BEGIN (deferred), read, write, COMMIT: two readers both try to write and SQLite answers one with SQLITE_BUSY; retried.',
+    outcome: 'correct',
+    retries: true,
+  },
+  {
+    name: 'immediate',
+    summary: 'BEGIN IMMEDIATE takes the write lock before the read: writers queue (busy_timeout) and nothing is lost.',
+    outcome: 'correct',
+    retries: false,
+  },
+  {
+    name: 'mutex',
+    summary: 'A cross-thread mutex in shared memory (Atomics) around the read and the write: the analog of multiprocessing.Lock.',
+    outcome: 'correct',
+    retries: false,
+  },
+  {
+    name: 'file-lock',
+    summary: 'An OS advisory lock on a lock file around the read and the write: works across threads and independent processes.',
+    outcome: 'correct',
+    retries: false,
+  },
+  {
+    name: 'inplace',
+    summary: 'UPDATE … SET counter = counter + 1: one statement, so SQLite does the read and the write under one lock.',
+    outcome: 'correct',
+    retries: false,
+  },
+];
+
+export const SQLITE_COUNTER = {
+  name: 'counter',
+  summary: 'Every worker thread increments the same counter in one SQLite file.',
+  unit: { one: 'increment', many: 'increments' },
+  modes: SQLITE_COUNTER_MODES,
+} as const;
+
+/** Creates the counter (again, for a repetition), in a file whose journal mode is set already. */
+export function setUpSqliteCounter(db: Db): void {
+  db.exec(`
+    DROP TABLE IF EXISTS user_counter;
+    CREATE TABLE user_counter (user_id INTEGER PRIMARY KEY, counter INTEGER NOT NULL DEFAULT 0, version INTEGER NOT NULL DEFAULT 0);
+    INSERT INTO user_counter (user_id) VALUES (${USER_ID});`);
+}
+
+export function verifySqliteCounter(db: Db, context: VerifyContext): Verification {
+  const counter = db.prepare('SELECT counter FROM user_counter WHERE user_id = ?').pluck().get(USER_ID);
+  return countVerification('counter = successful increments', 'counter', Number(counter ?? 0), context);
+}
+
+export interface SqliteWorkerContext {
+  readonly mode: string;
+  readonly worker: number;
+  readonly db: Db;
+  readonly mutex: SharedMutex;
+  readonly fileLock: FileLock;
+  readonly lockTimeoutMs: number;
+}
+
+export interface SqliteCounterSession extends WorkerSession {
+  /** Process clock (epoch ms) at the first critical statement, or null before one ran. */
+  firstStatementAtMs(): number | null;
+}
+
+export function sqliteCounterSession({ mode, worker, db, mutex, fileLock, lockTimeoutMs }: SqliteWorkerContext): SqliteCounterSession {
+  const read = db.prepare('SELECT counter FROM user_counter WHERE user_id = ?').pluck();
+  const write = db.prepare('UPDATE user_counter SET counter = ? WHERE user_id = ?');
+  const increment = db.prepare('UPDATE user_counter SET counter = counter + 1 WHERE user_id = ?');
+  let firstStatementAt: number | null = null;
+  // SQLite has no server clock: the start is taken on the process clock, shared by all threads.
+  const mark = () => {
+    firstStatementAt ??= performance.timeOrigin + performance.now();
+  };
+  const readModifyWrite = () => {
+    write.run(Number(read.get(USER_ID) ?? 0) + 1, USER_ID);
+  };
+
+  const attempts: Record<string, () => Promise<AttemptResult>> = {
+    lost: async () => {
+      mark();
+      readModifyWrite();
+    },
+    deferred: async () => {
+      mark();
+      db.exec('BEGIN DEFERRED');
+      readModifyWrite();
+      db.exec('COMMIT');
+    },
+    immediate: async () => {
+      const started = performance.now();
+      db.exec('BEGIN IMMEDIATE');
+      const lockWaitMs = performance.now() - started;
+      mark();
+      readModifyWrite();
+      db.exec('COMMIT');
+      return { lockWaitMs };
+    },
+    mutex: async () => {
+      const started = performance.now();
+      if (!mutex.lock(worker + 1, lockTimeoutMs)) {
+        const holder = mutex.holder();
+        throw new LockTimeoutError(
+          `the shared mutex was not released within ${lockTimeoutMs} ms (held by ${holder === 'outside' ? 'a holder outside the workers' : `worker ${holder}`})`,
+        );
+      }
+      const lockWaitMs = performance.now() - started;
+      try {
+        mark();
+        readModifyWrite();
+      } finally {
+        mutex.unlock();
+      }
+      return { lockWaitMs };
+    },
+    'file-lock': async () => {
+      const lockWaitMs = await fileLock.lock(lockTimeoutMs);
+      try {
+        mark();
+        readModifyWrite();
+      } finally {
+        fileLock.unlock();
+      }
+      return { lockWaitMs };
+    },
+    inplace: async () => {
+      mark();
+      increment.run(USER_ID);
+    },
+  };
+  const attempt = attempts[mode];
+  if (!attempt) throw new Error(`counter on SQLite has no mode '${mode}'`);
+  return { attempt, firstStatementAtMs: () => firstStatementAt };
+}

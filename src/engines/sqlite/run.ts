@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { abortReason, runSignal, throwIfAborted } from '../../abort.js';
+import { InvalidOptionError } from '../../errors.js';
+import { resolveOptions } from '../../options.js';
+import type { RaceOptions, RaceStage, ResolvedOptions } from '../../options.js';
+import { startWorkerPool } from '../../race-workers.js';
+import type { WorkerPool } from '../../race-workers.js';
+import { aggregateResults } from '../../report/aggregate.js';
+import { buildResult } from '../../result.js';
+import type { RaceResult } from '../../result.js';
+import { SharedMutex } from '../../sync/mutex.js';
+import { SQLITE_COUNTER, setUpSqliteCounter, verifySqliteCounter } from './counter.js';
+import { openSqlite } from './open.js';
+
+/** How long a statement waits for SQLite's locks when --lock-timeout does not say (0 = for ever). */
+const BUSY_FOREVER_MS = 2 ** 31 - 1;
+
+interface SqliteFiles {
+  readonly file: string;
+  readonly lockFile: string;
+  /** The temp directory to delete at the end, when the rig made the file. */
+  readonly tempDir: string | null;
+}
+
+async function prepareFiles(resolved: ResolvedOptions): Promise<SqliteFiles> {
+  if (resolved.file === null) {
+    const tempDir = await mkdtemp(join(tmpdir(), 'race-rig-sqlite-'));
+    return { file: join(tempDir, 'race.db'), lockFile: join(tempDir, 'race.db.lock'), tempDir };
+  }
+  const file = resolve(resolved.file);
+  if (existsSync(file)) {
+    const db = await openSqlite(file, 1000);
+    try {
+      const taken = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'user_counter'").get();
+      if (taken && !resolved.keep) {
+        throw new InvalidOptionError(`--file ${file} already has a table user_counter; pick another file (or pass --keep to reuse it)`);
+      }
+    } finally {
+      db.close();
+    }
+  }
+  return { file, lockFile: `${file}.lock`, tempDir: null };
+}
+
+async function raceOnSqlite(resolved: ResolvedOptions, files: SqliteFiles, pool: WorkerPool, signal: AbortSignal, stage: (stage: RaceStage) => void): Promise<RaceResult> {
+  const startedAt = performance.now();
+  stage('setup');
+  const db = await openSqlite(files.file, BUSY_FOREVER_MS);
+  let version: string;
+  try {
+    db.pragma(`journal_mode = ${resolved.journal.toUpperCase()}`);
+    setUpSqliteCounter(db);
+    version = String(db.prepare('SELECT sqlite_version()').pluck().get());
+  } finally {
+    db.close();
+  }
+
+  stage('race');
+  const outcome = await pool.race({
+    scenario: { kind: 'builtin', name: 'counter' },
+    mode: resolved.mode.name,
+    params: resolved.params,
+    concurrency: resolved.concurrency,
+    operations: resolved.increments,
+    maxRetries: resolved.maxRetries,
+    backoffMs: resolved.backoffMs,
+    target: {
+      engine: 'sqlite',
+      file: files.file,
+      lockFile: files.lockFile,
+      busyTimeoutMs: resolved.lockTimeoutMs > 0 ? resolved.lockTimeoutMs : BUSY_FOREVER_MS,
+      lockTimeoutMs: resolved.lockTimeoutMs,
+      mutex: resolved.mutex?.buffer ?? new SharedMutex().buffer,
+    },
+    barrierTimeoutMs: resolved.barrierTimeoutMs,
+    signal,
+  });
+
+  stage('verify');
+  const totals = aggregateResults(outcome.results);
+  const reader = await openSqlite(files.file, BUSY_FOREVER_MS);
+  try {
+    const verification = verifySqliteCounter(reader, {
+      mode: resolved.mode.name,
+      workers: resolved.workers,
+      iterations: resolved.increments,
+      params: resolved.params,
+      operations: resolved.workers * resolved.increments,
+      succeeded: totals.succeeded,
+      failed: totals.failures.total,
+      inDoubt: totals.inDoubt,
+      notAttempted: totals.notAttempted,
+      outcomes: totals.outcomes,
+      retries: totals.retries,
+      failures: totals.failures,
+      errors: totals.errors,
+    });
+    throwIfAborted(signal);
+    return buildResult({
+      options: resolved,
+      totals,
+      verification,
+      setupMs: outcome.releasedAt - startedAt,
+      elapsedMs: outcome.elapsedMs,
+      database: { engine: 'sqlite', url: files.file, serverVersion: version, schema: '', schemaKept: resolved.keep },
+    });
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * The counter on SQLite, `repeat` times: one database file shared by every worker thread, each
+ * with its own connection. The rig's temp file (and directory) is deleted at the end; a --file
+ * keeps only what --keep says.
+ */
+export async function runSqliteRaces(options: RaceOptions, repeat: number): Promise<RaceResult[]> {
+  if ((options.scenario ?? 'counter') !== 'counter') {
+    throw new InvalidOptionError(`--engine sqlite runs the counter scenario only (got --scenario ${options.scenario})`);
+  }
+  const resolved = resolveOptions(options, SQLITE_COUNTER, { kind: 'builtin', name: 'counter' });
+  const { signal, dispose } = runSignal(options.signal, resolved.timeoutMs);
+  const stage = (name: RaceStage) => options.onStage?.(name);
+  const pool = startWorkerPool(resolved.workers);
+  let files: SqliteFiles | undefined;
+  const results: RaceResult[] = [];
+  let failure: unknown;
+  try {
+    stage('database');
+    files = await prepareFiles(resolved);
+    for (let run = 0; run < repeat; run++) results.push(await raceOnSqlite(resolved, files, pool, signal, stage));
+  } catch (error) {
+    failure = signal.aborted ? abortReason(signal) : error;
+  }
+  stage('cleanup');
+  await pool.destroy().catch(() => undefined);
+  if (files?.tempDir) await rm(files.tempDir, { recursive: true, force: true });
+  else if (files && !resolved.keep) await dropCounter(files.file).catch(() => undefined);
+  dispose();
+  if (failure !== undefined) throw failure;
+  return results;
+}
+
+async function dropCounter(file: string): Promise<void> {
+  const db = await openSqlite(file, 5000);
+  try {
+    db.exec('DROP TABLE IF EXISTS user_counter');
+  } finally {
+    db.close();
+  }
+  await rm(`${file}.lock`, { force: true });
+}

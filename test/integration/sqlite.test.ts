@@ -1,0 +1,108 @@
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { tryLock, unlock } from 'fs-native-extensions';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OUTSIDE_HOLDER, runRace, SharedMutex } from 'race-rig';
+
+let dir: string;
+let file: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sqlite-race-'));
+  file = join(dir, 'counter.db');
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The counter as the file holds it. */
+function counterInFile(): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return Number(db.prepare('SELECT counter FROM user_counter WHERE user_id = 1').pluck().get());
+  } finally {
+    db.close();
+  }
+}
+
+describe('SQLite: one file, a connection per worker thread', () => {
+  it('lost: read then write in separate statements loses updates', async () => {
+    const result = await runRace({ engine: 'sqlite', file, keep: true, mode: 'lost', workers: 10, increments: 100 });
+
+    expect(counterInFile()).toBe(result.actual);
+    expect(result.actual).toBeLessThan(1000);
+    expect(result).toMatchObject({ verdict: 'RACE', expected: 1000, database: { engine: 'sqlite', url: file } });
+  });
+
+  it.each([
+    ['deferred', 'delete'],
+    ['deferred', 'wal'],
+    ['immediate', 'delete'],
+    ['immediate', 'wal'],
+    ['mutex', 'delete'],
+    ['file-lock', 'wal'],
+    ['inplace', 'delete'],
+  ])('%s (journal %s) ends exact in the file', async (mode, journal) => {
+    const result = await runRace({ engine: 'sqlite', file, keep: true, mode, journal, workers: 8, increments: 50 });
+
+    expect(counterInFile()).toBe(400);
+    expect(result).toMatchObject({ verdict: 'CORRECT', actual: 400, options: { journal } });
+  });
+
+  it('deferred meets SQLITE_BUSY and retries until correct', async () => {
+    const result = await runRace({ engine: 'sqlite', file, keep: true, mode: 'deferred', journal: 'wal', workers: 10, increments: 100 });
+
+    expect(result.retriesByCause.busy).toBeGreaterThan(0);
+    expect(result.errors.map((error) => error.code)).toContain('SQLITE_BUSY_SNAPSHOT');
+    expect(counterInFile()).toBe(1000);
+  });
+
+  it("reproduces the TaskRunner post: 100 workers × 1 increment, exact with the file lock, short without any lock", async () => {
+    const locked = await runRace({ engine: 'sqlite', file, keep: true, mode: 'file-lock', workers: 100, increments: 1 });
+    const lockedCount = counterInFile();
+    const unlocked = await runRace({ engine: 'sqlite', file, keep: true, mode: 'lost', workers: 100, increments: 1 });
+
+    expect(lockedCount).toBe(100);
+    expect(locked.verdict).toBe('CORRECT');
+    expect(counterInFile()).toBeLessThan(100);
+    expect(unlocked.verdict).toBe('RACE');
+  });
+});
+
+describe('SQLite: a lock holder that never lets go', () => {
+  it('the mutex times out with a clear error instead of hanging', async () => {
+    const mutex = new SharedMutex();
+    expect(mutex.lock(OUTSIDE_HOLDER, 0)).toBe(true);
+
+    const result = await runRace({ engine: 'sqlite', file, keep: true, mode: 'mutex', mutex, lockTimeoutMs: 50, workers: 3, increments: 2 });
+
+    expect(result.failures).toMatchObject({ lockTimeout: 6, total: 6 });
+    expect(result.errors[0]).toMatchObject({
+      code: 'RIG_LOCK_TIMEOUT',
+      message: 'the shared mutex was not released within 50 ms (held by a holder outside the workers)',
+      count: 6,
+    });
+    expect(counterInFile()).toBe(0);
+    expect(result.verdict).toBe('CORRECT');
+  });
+
+  it('the file lock times out with a clear error instead of hanging', async () => {
+    // This test process holds the lock on the lock file, as another program would.
+    const fd = openSync(`${file}.lock`, 'a+');
+    expect(tryLock(fd)).toBe(true);
+    try {
+      const result = await runRace({ engine: 'sqlite', file, keep: true, mode: 'file-lock', lockTimeoutMs: 50, workers: 3, increments: 2 });
+
+      expect(result.failures).toMatchObject({ lockTimeout: 6, total: 6 });
+      expect(result.errors[0]?.message).toBe(`the file lock on ${file}.lock was not released within 50 ms`);
+      expect(counterInFile()).toBe(0);
+    } finally {
+      unlock(fd);
+      closeSync(fd);
+    }
+  });
+});
