@@ -2,6 +2,8 @@ import { errorMessage, RigError } from '../errors.js';
 import { passwordOf, scrubSecrets } from '../db/redact.js';
 import { formatResult } from '../report/format.js';
 import { formatScenarioList, scenarioListJson } from '../report/format-list.js';
+import type { ListedScenario } from '../report/format-list.js';
+import { SQLITE_COUNTER } from '../engines/sqlite/counter.js';
 import { formatRepeated } from '../report/format-repeat.js';
 import { runRace, runRepeatedRace } from '../run-race.js';
 import { SCENARIOS } from '../scenarios/index.js';
@@ -68,8 +70,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       say(io.stdout, parsed.text);
       return EXIT.ok;
     }
-    const scenarios = Object.values(SCENARIOS);
     if (parsed.kind === 'list') {
+      const scenarios: ListedScenario[] = [
+        ...Object.values(SCENARIOS).map((scenario) => ({ engine: 'postgres' as const, scenario })),
+        { engine: 'sqlite', scenario: SQLITE_COUNTER },
+      ];
       say(io.stdout, parsed.json ? JSON.stringify(scenarioListJson(scenarios), null, 2) : formatScenarioList(scenarios));
       return EXIT.ok;
     }

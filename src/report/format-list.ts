@@ -1,12 +1,17 @@
-import type { Scenario } from '../scenarios/types.js';
+import type { ScenarioInfo } from '../scenarios/types.js';
+
+export interface ListedScenario {
+  readonly engine: 'postgres' | 'sqlite';
+  readonly scenario: ScenarioInfo;
+}
 
 /** `race-rig list`: every scenario, its modes, and what each shows. */
-export function formatScenarioList(scenarios: readonly Scenario[]): string {
-  const width = Math.max(...scenarios.flatMap((scenario) => scenario.modes.map((mode) => mode.name.length)));
-  return scenarios
-    .map((scenario) =>
+export function formatScenarioList(listed: readonly ListedScenario[]): string {
+  const width = Math.max(...listed.flatMap(({ scenario }) => scenario.modes.map((mode) => mode.name.length)));
+  return listed
+    .map(({ engine, scenario }) =>
       [
-        `${scenario.name}: ${scenario.summary}`,
+        `${scenario.name}${engine === 'sqlite' ? ' (--engine sqlite)' : ''}: ${scenario.summary}`,
         ...scenario.modes.map((mode) => `  ${mode.name.padEnd(width)}  ${(mode.outcome === 'race' ? 'RACE' : 'CORRECT').padEnd(7)}  ${mode.summary}`),
       ].join('\n'),
     )
@@ -14,6 +19,6 @@ export function formatScenarioList(scenarios: readonly Scenario[]): string {
 }
 
 /** The same as JSON. */
-export function scenarioListJson(scenarios: readonly Scenario[]): unknown {
-  return scenarios.map(({ name, summary, unit, modes }) => ({ name, summary, unit: unit?.one ?? 'operation', modes }));
+export function scenarioListJson(listed: readonly ListedScenario[]): unknown {
+  return listed.map(({ engine, scenario: { name, summary, unit, modes } }) => ({ engine, name, summary, unit: unit?.one ?? 'operation', modes }));
 }

@@ -15,8 +15,17 @@ describe('scenarios on the command line', () => {
     for (const line of [/^counter: /m, /^withdraw: /m, /^transfer: /m, /^deposit: /m, /^row-limit: /m, /^hot-row: /m, /^ {2}check-then-act\s+RACE\s+SELECT balance/m, /^ {2}guarded\s+CORRECT/m]) {
       expect(text.stdout).toMatch(line);
     }
-    const listed = JSON.parse(json.stdout) as { name: string; modes: { name: string }[] }[];
-    expect(listed.map((scenario) => scenario.name)).toEqual(['counter', 'withdraw', 'transfer', 'deposit', 'row-limit', 'hot-row']);
+    const listed = JSON.parse(json.stdout) as { engine: string; name: string; modes: { name: string }[] }[];
+    expect(listed.map((scenario) => `${scenario.engine}:${scenario.name}`)).toEqual([
+      'postgres:counter',
+      'postgres:withdraw',
+      'postgres:transfer',
+      'postgres:deposit',
+      'postgres:row-limit',
+      'postgres:hot-row',
+      'sqlite:counter',
+    ]);
+    expect(text.stdout).toMatch(/^counter \(--engine sqlite\): /m);
     expect(listed.find((scenario) => scenario.name === 'hot-row')?.modes.map((mode) => mode.name)).toEqual(['update', 'append', 'append-unique-ts']);
   });
 
