@@ -69,18 +69,48 @@ const MODES: readonly ModeSpec[] = [
     summary: 'Read the balance, write balance + amount, at READ COMMITTED: two deposits to one account read the same balance and one is lost.',
     outcome: 'race',
     retries: false,
+    explain: {
+      steps: [
+        "BEGIN;",
+        "SELECT balance FROM accounts WHERE id = <n>;   -- reads 100",
+        "UPDATE accounts SET balance = 110 WHERE id = <n>;",
+        "INSERT INTO deposits …;",
+        "COMMIT;",
+      ],
+      why: "The read takes no lock, so two deposits to one account can read the same balance; the later write overwrites the earlier one's deposit.",
+    },
   },
   {
     name: 'pessimistic',
     summary: 'Read the balance FOR NO KEY UPDATE, then write: deposits to one account queue; none is lost, none has to retry.',
     outcome: 'correct',
     retries: false,
+    explain: {
+      steps: [
+        "BEGIN;",
+        "SELECT balance FROM accounts WHERE id = <n> FOR NO KEY UPDATE;",
+        "UPDATE accounts SET balance = <read + amount> WHERE id = <n>;",
+        "INSERT INTO deposits …;",
+        "COMMIT;",
+      ],
+      why: "The read locks the account row, so deposits to one account queue instead of overwriting each other; nobody retries.",
+    },
   },
   {
     name: 'optimistic',
     summary: 'Read balance and version, UPDATE … WHERE version = <read>: a deposit that lost the race retries, and with --max-retries 3 some run out.',
     outcome: 'correct',
     retries: true,
+    explain: {
+      steps: [
+        "BEGIN;",
+        "SELECT balance, version FROM accounts WHERE id = <n>;",
+        "UPDATE accounts SET balance = <read + amount>, version = version + 1 WHERE id = <n> AND version = <read>;   -- 0 rows: retry",
+        "INSERT INTO deposits …;",
+        "COMMIT;",
+      ],
+      why: "A deposit that lost the race to another finds the version changed, updates nothing and retries; with --max-retries, the ones that keep losing run out and fail, counted, never silently dropped.",
+    },
   },
 ];
 

@@ -18,18 +18,37 @@ const MODES: readonly ModeSpec[] = [
     summary: 'UPDATE messages SET retweets = retweets + 1: correct, but every retweet queues for the one hot row.',
     outcome: 'correct',
     retries: false,
+    explain: {
+      steps: [
+        "UPDATE messages SET retweets = retweets + 1 WHERE id = 1;",
+      ],
+      why: "Correct (the row lock serializes the increments), but every retweet queues for the one hot row: throughput is one transaction at a time on that row.",
+    },
   },
   {
     name: 'append',
     summary: 'INSERT one row per retweet and count them: correct, and no row lock to wait for.',
     outcome: 'correct',
     retries: false,
+    explain: {
+      steps: [
+        "INSERT INTO retweets (message_id, action) VALUES (1, 'retweet');",
+        "-- the count is SELECT count(*) FROM retweets WHERE message_id = 1, when read",
+      ],
+      why: "Every retweet is a row of its own: no shared row, no lock to wait for, nothing to lose.",
+    },
   },
   {
     name: 'append-unique-ts',
     summary: 'INSERT with unique (message, created_at, action), created_at = now(): retweets in the same microsecond collide (23505) and are lost.',
     outcome: 'race',
     retries: false,
+    explain: {
+      steps: [
+        "INSERT INTO retweets_unique_ts (message_id, created_at, action) VALUES (1, now(), 'retweet');   -- unique (message_id, created_at, action)",
+      ],
+      why: "now() has microsecond resolution and many retweets arrive in the same microsecond (or the same transaction start): they collide on the unique key (23505) and the action is lost.",
+    },
   },
 ];
 

@@ -22,12 +22,30 @@ const MODES: readonly ModeSpec[] = [
     summary: 'The trigger counts the rows and refuses at the limit: concurrent inserts all count the same rows, all pass, and the user ends above the limit.',
     outcome: 'race',
     retries: false,
+    explain: {
+      steps: [
+        "BEGIN;",
+        "INSERT INTO items (user_id, …) VALUES (1, …);   -- the trigger runs SELECT count(*) FROM items WHERE user_id = 1 and refuses at the limit",
+        "INSERT INTO item_audit …;",
+        "COMMIT;",
+      ],
+      why: "The trigger's count sees only committed rows and its own: concurrent inserts all count the same rows, all pass, and the user ends above the limit. A trigger is not a lock.",
+    },
   },
   {
     name: 'advisory',
     summary: 'The trigger first takes pg_advisory_xact_lock on the user id: inserts for one user count one after the other, so the limit holds.',
     outcome: 'correct',
     retries: false,
+    explain: {
+      steps: [
+        "BEGIN;",
+        "INSERT INTO items …;   -- the trigger first runs pg_advisory_xact_lock(1380008773, 1), then counts",
+        "INSERT INTO item_audit …;",
+        "COMMIT;   -- releases the advisory lock",
+      ],
+      why: "The advisory lock makes inserts for one user count one after the other: each trigger counts after the previous insert committed.",
+    },
   },
 ];
 

@@ -44,12 +44,35 @@ const MODES: readonly ModeSpec[] = [
     summary: 'Lock the source row, then the destination, FOR UPDATE: two transfers in opposite directions wait for each other and PostgreSQL aborts one (40P01); retried.',
     outcome: 'correct',
     retries: true,
+    explain: {
+      steps: [
+        "BEGIN;",
+        "SELECT balance FROM accounts WHERE id = <from> FOR UPDATE;",
+        "SELECT balance FROM accounts WHERE id = <to> FOR UPDATE;   -- may wait for a transfer that waits for us",
+        "UPDATE accounts SET balance = balance - 1 WHERE id = <from>;",
+        "UPDATE accounts SET balance = balance + 1 WHERE id = <to>;",
+        "INSERT INTO transfers …;",
+        "COMMIT;   -- or ERROR 40P01 (deadlock detected): retried",
+      ],
+      why: "A transfer from A to B locks A then B; one from B to A locks B then A. Each holds the lock the other wants: PostgreSQL detects the cycle after deadlock_timeout and aborts one (40P01). The money stays right; the deadlocks are the cost.",
+    },
   },
   {
     name: 'ordered',
     summary: 'Lock the two rows in id order, whatever the direction: no two transfers can wait for each other, so no deadlock.',
     outcome: 'correct',
     retries: true,
+    explain: {
+      steps: [
+        "BEGIN;",
+        "SELECT balance FROM accounts WHERE id = least(<from>, <to>) FOR UPDATE;",
+        "SELECT balance FROM accounts WHERE id = greatest(<from>, <to>) FOR UPDATE;",
+        "UPDATE … (the two balances);",
+        "INSERT INTO transfers …;",
+        "COMMIT;",
+      ],
+      why: "Every transaction takes its locks in the same global order (by id), so no two can each hold what the other waits for: no cycle, no deadlock.",
+    },
   },
 ];
 

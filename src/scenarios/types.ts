@@ -17,6 +17,8 @@ export interface ModeSpec {
   readonly outcome: Expectation;
   /** Whether a version conflict, serialization failure (40001) or deadlock (40P01) is retried. */
   readonly retries: boolean;
+  /** For `--explain`: the mode's SQL, statement by statement, and why it breaks or holds under concurrency. */
+  readonly explain?: { readonly steps: readonly string[]; readonly why: string };
 }
 
 /** What every scenario function is told about the run. */

@@ -67,24 +67,63 @@ const MODES: readonly ModeSpec[] = [
     summary: 'SELECT balance, and if it covers the amount UPDATE balance = balance − amount, at READ COMMITTED: several workers see the same balance, all pass the check, the balance goes negative.',
     outcome: 'race',
     retries: false,
+    explain: {
+      steps: [
+        "BEGIN;",
+        "SELECT balance FROM accounts WHERE id = 1;   -- 50 covers 10",
+        "UPDATE accounts SET balance = balance - 10 WHERE id = 1;",
+        "INSERT INTO withdrawals (account_id, amount, worker) VALUES (1, 10, 3);",
+        "COMMIT;",
+      ],
+      why: "The check reads without a lock, so every worker that checks before the first debit commits sees the same balance and passes. The debits themselves queue and subtract correctly, from a balance that no longer covers them: the account goes negative.",
+    },
   },
   {
     name: 'for-update',
     summary: 'The same check with SELECT … FOR UPDATE: the next worker checks only after the previous one committed its debit.',
     outcome: 'correct',
     retries: false,
+    explain: {
+      steps: [
+        "BEGIN;",
+        "SELECT balance FROM accounts WHERE id = 1 FOR UPDATE;   -- locks the account",
+        "UPDATE accounts SET balance = balance - 10 WHERE id = 1;   -- only if the balance covered it",
+        "INSERT INTO withdrawals …;",
+        "COMMIT;",
+      ],
+      why: "The check takes the row lock, so the next worker checks only after the previous debit committed, and sees the balance that debit left.",
+    },
   },
   {
     name: 'guarded',
     summary: 'One conditional UPDATE … SET balance = balance − amount WHERE balance >= amount: the check and the debit are one atomic statement.',
     outcome: 'correct',
     retries: false,
+    explain: {
+      steps: [
+        "BEGIN;",
+        "UPDATE accounts SET balance = balance - 10 WHERE id = 1 AND balance >= 10 RETURNING …;   -- 0 rows: refused",
+        "INSERT INTO withdrawals …;",
+        "COMMIT;",
+      ],
+      why: "The check and the debit are one statement: a concurrent UPDATE waits for the row lock and re-evaluates balance >= 10 on the committed row, so it cannot debit money that is gone.",
+    },
   },
   {
     name: 'serializable',
     summary: 'check-then-act at SERIALIZABLE: the server aborts one of two withdrawals that read the same balance (40001); retried.',
     outcome: 'correct',
     retries: true,
+    explain: {
+      steps: [
+        "BEGIN ISOLATION LEVEL SERIALIZABLE;",
+        "SELECT balance FROM accounts WHERE id = 1;",
+        "UPDATE accounts SET balance = balance - 10 WHERE id = 1;",
+        "INSERT INTO withdrawals …;",
+        "COMMIT;   -- or ERROR 40001: retried",
+      ],
+      why: "check-then-act unchanged, but two withdrawals that read the same balance cannot both commit: the server aborts one with 40001 and the rig retries it, and the retry sees the new balance.",
+    },
   },
 ];
 

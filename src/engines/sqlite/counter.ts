@@ -20,36 +20,85 @@ export const SQLITE_COUNTER_MODES: readonly ModeSpec[] = [
     summary: 'SELECT, then UPDATE to the value read + 1, as two statements: another connection writes in between and one increment is lost.',
     outcome: 'race',
     retries: false,
+    explain: {
+      steps: [
+        "SELECT counter FROM user_counter WHERE user_id = 1;   -- reads 41",
+        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;",
+      ],
+      why: "Each statement is its own transaction: between the read and the write another connection writes, and its increment is overwritten.",
+    },
   },
   {
     name: 'deferred',
     summary: 'BEGIN (deferred), read, write, COMMIT: two readers both try to write and SQLite answers one with SQLITE_BUSY; retried.',
     outcome: 'correct',
     retries: true,
+    explain: {
+      steps: [
+        "BEGIN;   -- deferred: no lock yet",
+        "SELECT counter FROM user_counter WHERE user_id = 1;   -- shared lock",
+        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;   -- SQLITE_BUSY if another reader wants to write too",
+        "COMMIT;",
+      ],
+      why: "Two connections that both read and then both try to write deadlock on SQLite's file lock; busy_timeout cannot help, so SQLite answers one with SQLITE_BUSY at once and the rig retries it.",
+    },
   },
   {
     name: 'immediate',
     summary: 'BEGIN IMMEDIATE takes the write lock before the read: writers queue (busy_timeout) and nothing is lost.',
     outcome: 'correct',
     retries: false,
+    explain: {
+      steps: [
+        "BEGIN IMMEDIATE;   -- takes the write lock now (waits up to busy_timeout)",
+        "SELECT counter FROM user_counter WHERE user_id = 1;",
+        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;",
+        "COMMIT;",
+      ],
+      why: "The write lock is taken before the read, so writers queue and each reads the previous one's committed value.",
+    },
   },
   {
     name: 'mutex',
     summary: 'A cross-thread mutex in shared memory (Atomics) around the read and the write: the analog of multiprocessing.Lock.',
     outcome: 'correct',
     retries: false,
+    explain: {
+      steps: [
+        "-- lock the shared mutex (Atomics.compareExchange, Atomics.wait to sleep)",
+        "SELECT counter FROM user_counter WHERE user_id = 1;",
+        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;",
+        "-- unlock (Atomics.store, Atomics.notify)",
+      ],
+      why: "An in-process lock around the read and the write, like multiprocessing.Lock: correct for the threads that share it, invisible to any other process.",
+    },
   },
   {
     name: 'file-lock',
     summary: 'An OS advisory lock on a lock file around the read and the write: works across threads and independent processes.',
     outcome: 'correct',
     retries: false,
+    explain: {
+      steps: [
+        "-- lock the lock file (an OS advisory lock, like fcntl)",
+        "SELECT counter FROM user_counter WHERE user_id = 1;",
+        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;",
+        "-- unlock the file",
+      ],
+      why: "The operating system serializes the holders of the file lock, across threads and independent processes alike.",
+    },
   },
   {
     name: 'inplace',
     summary: 'UPDATE … SET counter = counter + 1: one statement, so SQLite does the read and the write under one lock.',
     outcome: 'correct',
     retries: false,
+    explain: {
+      steps: [
+        "UPDATE user_counter SET counter = counter + 1 WHERE user_id = 1;",
+      ],
+      why: "One statement: SQLite reads and writes under one write lock, so nothing is lost.",
+    },
   },
 ];
 
