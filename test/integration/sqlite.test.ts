@@ -54,11 +54,13 @@ describe('SQLite: one file, a connection per worker thread', () => {
   });
 
   it('deferred meets SQLITE_BUSY and retries until correct', async () => {
-    const result = await runRace({ engine: 'sqlite', file, keep: true, mode: 'deferred', journal: 'wal', workers: 10, increments: 100 });
+    // Long enough (about a second) that the threads overlap even when other processes keep both
+    // cores busy: 100 increments each once ran back to back, one thread after another.
+    const result = await runRace({ engine: 'sqlite', file, keep: true, mode: 'deferred', journal: 'wal', workers: 10, increments: 2000 });
 
     expect(result.retriesByCause.busy).toBeGreaterThan(0);
     expect(result.errors.map((error) => error.code)).toContain('SQLITE_BUSY_SNAPSHOT');
-    expect(counterInFile()).toBe(1000);
+    expect(counterInFile()).toBe(20_000);
   });
 
   it("reproduces the TaskRunner post: 100 workers × 1 increment, exact with the file lock, short without any lock", async () => {
