@@ -4,7 +4,16 @@ export { startEmbeddedPostgres } from './engines/embedded.js';
 export type { EmbeddedServer } from './engines/embedded.js';
 export { formatResult } from './report/format.js';
 export { DEFAULTS, LIMITS } from './options.js';
-export type { RaceOptions, RaceStage } from './options.js';
+export type { RaceOptions, RaceProgress, RaceStage } from './options.js';
+export { runComparison } from './compare.js';
+export type { ComparisonOptions, ComparisonResult } from './compare.js';
+export type { TimelineEvent, TimelineKind } from './timeline/types.js';
+export { lostWrites } from './timeline/analyze.js';
+export type { LostWrite } from './timeline/analyze.js';
+export { formatTimeline } from './report/format-timeline.js';
+export { junitReport } from './report/junit.js';
+export { htmlReport } from './report/html.js';
+export type { LatencyBucket } from './report/latency.js';
 export type { RaceResult, Verdict } from './result.js';
 export type {
   AttemptResult,

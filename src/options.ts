@@ -60,6 +60,22 @@ export interface RaceOptions {
   readonly signal?: AbortSignal;
   /** Called as the run enters each stage. */
   readonly onStage?: (stage: RaceStage) => void;
+  /** Called a few times a second during the race (and once at its end) with the operations done. */
+  readonly onProgress?: (progress: RaceProgress) => void;
+  /** Record what the first few workers' first operations did (PostgreSQL only): `result.timeline`. */
+  readonly timeline?: boolean;
+}
+
+/** Where a race is, for a progress bar. */
+export interface RaceProgress {
+  readonly scenario: string;
+  readonly mode: string;
+  /** Operations finished so far, however they ended. */
+  readonly done: number;
+  /** workers × increments. */
+  readonly total: number;
+  /** Since the release of the barrier. */
+  readonly elapsedMs: number;
 }
 
 export interface ResolvedOptions {
@@ -86,6 +102,7 @@ export interface ResolvedOptions {
   readonly reuseSchema: boolean;
   readonly keep: boolean;
   readonly expect: Expectation | null;
+  readonly timeline: boolean;
 }
 
 export const ENGINES = ['postgres', 'sqlite'] as const;
@@ -161,10 +178,28 @@ function checkEngineFlags(engine: Engine, options: RaceOptions): Journal {
     engine === 'sqlite'
       ? [...given('--db', options.db), ...given('--gate', options.gate), ...given('--schema', options.schema), ...given('--reuse-schema', options.reuseSchema), ...given('--statement-timeout', options.statementTimeoutMs)]
       : [...given('--file', options.file), ...given('--journal', options.journal)];
+  if (engine === 'sqlite') foreign.push(...given('--timeline', options.timeline));
   if (foreign.length > 0) throw new InvalidOptionError(`${foreign.join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to --engine ${engine}`);
   const journal = options.journal ?? 'delete';
   if (!(JOURNALS as readonly string[]).includes(journal)) throw new InvalidOptionError(`--journal must be one of: ${JOURNALS.join(', ')} (got '${journal}')`);
   return journal as Journal;
+}
+
+/**
+ * The options for one mode of a comparison: it is expected to show its documented outcome, and
+ * the retry flags go only to the modes that retry.
+ */
+export function comparisonRunOptions(options: RaceOptions, mode: ModeSpec): RaceOptions {
+  const { maxRetries, backoffMs, ...rest } = options;
+  return { ...rest, mode: mode.name, expect: mode.outcome, ...(mode.retries ? { maxRetries, backoffMs } : {}) };
+}
+
+/** The pool's progress callback for `onProgress`, or undefined when nobody listens. */
+export function progressCallback(options: RaceOptions, resolved: ResolvedOptions): ((done: number, elapsedMs: number) => void) | undefined {
+  const { onProgress } = options;
+  if (!onProgress) return undefined;
+  const total = resolved.workers * resolved.increments;
+  return (done, elapsedMs) => onProgress({ scenario: resolved.scenario.name, mode: resolved.mode.name, done, total, elapsedMs });
 }
 
 export function resolveOptions(options: RaceOptions, scenario: ScenarioInfo, scenarioRef: ScenarioRef): ResolvedOptions {
@@ -223,5 +258,6 @@ export function resolveOptions(options: RaceOptions, scenario: ScenarioInfo, sce
     reuseSchema,
     keep,
     expect,
+    timeline: options.timeline ?? false,
   };
 }

@@ -1,6 +1,7 @@
 import type { RecordableHistogram } from 'node:perf_hooks';
 import type { GateKey } from './gate.js';
 import type { ScenarioRef } from './scenarios/load.js';
+import type { TimelineEvent } from './timeline/types.js';
 
 /**
  * The plain-data messages between the coordinator and its worker threads. Everything here
@@ -69,6 +70,10 @@ export interface WorkerTask {
   readonly barrier: SharedArrayBuffer;
   readonly barrierTimeoutMs: number;
   readonly target: WorkerTarget;
+  /** One Int32 the worker adds 1 to after each operation, for the progress bar; or null. */
+  readonly progress: SharedArrayBuffer | null;
+  /** Whether this worker records its statements for `--timeline`. */
+  readonly timeline: boolean;
 }
 
 /**
@@ -130,4 +135,6 @@ export interface WorkerResult {
   /** How often successful attempts named each outcome ('accepted', 'refused', …). */
   readonly outcomes: Readonly<Record<string, number>>;
   readonly errors: readonly ErrorSample[];
+  /** What the worker's first operations did, when it was asked to record them; else empty. */
+  readonly timeline: readonly TimelineEvent[];
 }

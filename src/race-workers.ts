@@ -6,6 +6,7 @@ import { BarrierError, errorMessage, WorkerError } from './errors.js';
 import type { WorkerResult, WorkerTarget, WorkerTask } from './protocol.js';
 import type { ScenarioRef } from './scenarios/load.js';
 import { createSemaphoreBuffer } from './sync/semaphore.js';
+import { TIMELINE_WORKERS } from './timeline/types.js';
 
 /** The bundled worker sits next to the bundled entry points in dist/. */
 const WORKER_FILE = new URL('./race-worker.js', import.meta.url).href;
@@ -23,6 +24,8 @@ const WORKER_WAIT_GRACE_MS = 5_000;
  */
 const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 2 } as const;
 
+const PROGRESS_INTERVAL_MS = 200;
+
 export interface RaceWorkersParams {
   readonly scenario: ScenarioRef;
   readonly mode: string;
@@ -34,6 +37,10 @@ export interface RaceWorkersParams {
   readonly backoffMs: number;
   readonly target: WorkerTarget;
   readonly barrierTimeoutMs: number;
+  /** Told the operations done so far, a few times a second during the race and once at its end. */
+  readonly onProgress?: (done: number, elapsedMs: number) => void;
+  /** Whether the first few workers record their statements (`--timeline`). */
+  readonly timeline?: boolean;
   /** Runs once the barrier has released the workers, alongside the race (opens the gate). */
   readonly afterRelease?: () => Promise<void>;
   readonly signal: AbortSignal;
@@ -94,6 +101,8 @@ async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: num
   });
   aborted.catch(() => undefined);
   let released = false;
+  const progress = params.onProgress ? new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) : null;
+  let progressTimer: NodeJS.Timeout | undefined;
   const onAbort = () => {
     barrier.break();
     rejectOnAbort(abortReason(signal));
@@ -117,6 +126,8 @@ async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: num
         barrier: barrier.buffer,
         barrierTimeoutMs: params.barrierTimeoutMs + WORKER_WAIT_GRACE_MS,
         target: params.target,
+        progress: progress ? (progress.buffer as SharedArrayBuffer) : null,
+        timeline: params.timeline === true && index < TIMELINE_WORKERS,
       }),
     );
     // Rejections are read through `failedBeforeRelease` or Promise.all below; this keeps the
@@ -148,6 +159,11 @@ async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: num
     released = true;
     barrier.release();
     const releasedAt = performance.now();
+    if (progress && params.onProgress) {
+      const report = params.onProgress;
+      progressTimer = setInterval(() => report(Atomics.load(progress, 0), performance.now() - releasedAt), PROGRESS_INTERVAL_MS);
+      progressTimer.unref();
+    }
     const [results] = await Promise.race([
       Promise.all([
         Promise.all(tasks).catch((error: unknown) => {
@@ -157,8 +173,11 @@ async function raceWorkers(pool: Piscina<WorkerTask, WorkerResult>, workers: num
       ]),
       aborted,
     ]);
-    return { results, releasedAt, elapsedMs: performance.now() - releasedAt };
+    const elapsedMs = performance.now() - releasedAt;
+    if (progress) params.onProgress?.(Atomics.load(progress, 0), elapsedMs);
+    return { results, releasedAt, elapsedMs };
   } finally {
+    clearInterval(progressTimer);
     signal.removeEventListener('abort', onAbort);
     // No worker may sleep at the barrier through the teardown.
     barrier.break();

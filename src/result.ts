@@ -2,7 +2,8 @@ import type { EngineName } from './engines/types.js';
 import type { ResolvedOptions } from './options.js';
 import type { ConnectionLoss, ErrorSample, RetryCause } from './protocol.js';
 import type { FailureCounts, WorkerTotals } from './report/aggregate.js';
-import type { LatencySummary } from './report/latency.js';
+import type { LatencyBucket, LatencySummary } from './report/latency.js';
+import type { TimelineEvent } from './timeline/types.js';
 import type { Expectation, Verification } from './scenarios/types.js';
 
 export type Verdict = 'RACE' | 'CORRECT';
@@ -61,6 +62,8 @@ export interface RaceResult {
   readonly opsPerSec: number;
   /** Per successful operation, first attempt to success, retries included. */
   readonly latencyMs: LatencySummary;
+  /** The same latencies as a histogram: log-spaced buckets from the fastest to the slowest. */
+  readonly latencyHistogram: readonly LatencyBucket[];
   /** Time spent in the statement that takes the lock, in total and per operation. */
   readonly lockWaitMs: { readonly total: number; readonly perOperation: number };
   /** Server clock: the last worker's first critical statement minus the first one's. */
@@ -71,6 +74,8 @@ export interface RaceResult {
   readonly peakRssMb: number;
   /** Distinct errors seen, most frequent first. */
   readonly errors: readonly ErrorSample[];
+  /** With `timeline`: what the first few workers' first operations did, in time order; else null. */
+  readonly timeline: readonly TimelineEvent[] | null;
   /** What the run could not clean up (a schema it could not drop, say). */
   readonly warnings: readonly string[];
   readonly database: {
@@ -110,6 +115,7 @@ export interface RaceResult {
     readonly reuseSchema: boolean;
     readonly keep: boolean;
     readonly expect: Expectation | null;
+    readonly timeline: boolean;
   };
 }
 
@@ -158,11 +164,13 @@ export function buildResult({ options, totals, verification, setupMs, elapsedMs,
     setupMs: round(setupMs),
     opsPerSec: elapsedMs > 0 ? Math.round(totals.succeeded / (elapsedMs / 1000)) : 0,
     latencyMs: totals.latencyMs,
+    latencyHistogram: totals.latencyHistogram,
     lockWaitMs: { total: totals.lockWaitMs, perOperation: round(totals.lockWaitMs / operations) },
     startSpreadMs: totals.startSpreadMs,
     threads: totals.distinctThreads,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     errors: totals.errors,
+    timeline: options.timeline ? totals.timeline : null,
     warnings: [],
     database,
     expectation: options.expect === null ? null : { expected: options.expect, met: options.expect === observed },
@@ -187,6 +195,7 @@ export function buildResult({ options, totals, verification, setupMs, elapsedMs,
       reuseSchema: options.reuseSchema,
       keep: options.keep,
       expect: options.expect,
+      timeline: options.timeline,
     },
   };
 }

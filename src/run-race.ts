@@ -9,7 +9,7 @@ import { openDatabase } from './engines/index.js';
 import type { Database } from './engines/types.js';
 import { DatabaseError, errorMessage, InvalidOptionError, RigError } from './errors.js';
 import { closeGate, GATE_WORKER_NICENESS, newGateKey, openGateWhenFull } from './gate.js';
-import { resolveEngine, resolveOptions } from './options.js';
+import { comparisonRunOptions, progressCallback, resolveEngine, resolveOptions } from './options.js';
 import { runSqliteRaces } from './engines/sqlite/run.js';
 import type { RaceOptions, RaceStage, ResolvedOptions } from './options.js';
 import { startWorkerPool } from './race-workers.js';
@@ -19,7 +19,8 @@ import type { RepeatedResult } from './report/repeat.js';
 import { buildResult } from './result.js';
 import type { RaceResult } from './result.js';
 import { loadScenario, scenarioRef } from './scenarios/load.js';
-import type { RunContext, Scenario } from './scenarios/types.js';
+import type { ScenarioRef } from './scenarios/load.js';
+import type { ModeSpec, RunContext, Scenario, ScenarioInfo } from './scenarios/types.js';
 import { tearDown, tearDownSchema } from './teardown.js';
 import type { RunResources } from './teardown.js';
 
@@ -79,6 +80,7 @@ async function openSession(resolved: ResolvedOptions, resources: RunResources, s
 
 /** One race on fresh data: the schema and tables, the workers, and the verdict. */
 async function raceOnce(
+  options: RaceOptions,
   resolved: ResolvedOptions,
   scenario: Scenario,
   session: Session,
@@ -118,6 +120,8 @@ async function raceOnce(
       gate,
     },
     barrierTimeoutMs: resolved.barrierTimeoutMs,
+    onProgress: progressCallback(options, resolved),
+    timeline: resolved.timeline,
     ...(gate ? { afterRelease: () => openGateWhenFull(admin, gate, resolved.workers, resolved.barrierTimeoutMs) } : {}),
     signal,
   });
@@ -152,15 +156,27 @@ async function raceOnce(
 }
 
 /**
- * Runs the race `repeat` times on one database, each time on fresh data in a fresh schema, and
- * tears everything down at the end (also when it fails, is aborted or runs past `timeoutMs`).
+ * The options of each run in turn: the same race `repeat` times, or (with `modes`) each mode once,
+ * the retry flags passed only to the modes that retry.
  */
-async function runRaces(options: RaceOptions, repeat: number): Promise<RaceResult[]> {
-  if (resolveEngine(options) === 'sqlite') return runSqliteRaces(options, repeat);
+function planRuns(options: RaceOptions, repeat: number, modes: readonly ModeSpec[] | undefined, scenario: ScenarioInfo, ref: ScenarioRef): ResolvedOptions[] {
+  if (!modes) return Array.from({ length: repeat }, () => resolveOptions(options, scenario, ref));
+  return modes.map((mode) => resolveOptions(comparisonRunOptions(options, mode), scenario, ref));
+}
+
+/**
+ * Runs the races of a plan (see planRuns) one after another on one database, each on fresh data
+ * in a fresh schema, and tears everything down at the end (also when it fails, is aborted or runs
+ * past `timeoutMs`).
+ */
+export async function runRaces(options: RaceOptions, repeat: number, modes?: readonly ModeSpec[]): Promise<RaceResult[]> {
+  if (resolveEngine(options) === 'sqlite') return runSqliteRaces(options, repeat, modes);
   const ref = scenarioRef(options.scenario ?? 'counter');
   const scenario = await loadScenario(ref);
-  const resolved = resolveOptions(options, scenario, ref);
-  const { signal, dispose } = runSignal(options.signal, resolved.timeoutMs);
+  const plan = planRuns(options, repeat, modes, scenario, ref);
+  const first = plan[0];
+  if (!first) throw new InvalidOptionError('there is nothing to run');
+  const { signal, dispose } = runSignal(options.signal, first.timeoutMs);
   const stage = (name: RaceStage) => options.onStage?.(name);
   const step: Step = (what, action) =>
     untilAborted(action(), signal).catch((error: unknown) => {
@@ -172,11 +188,11 @@ async function runRaces(options: RaceOptions, repeat: number): Promise<RaceResul
   try {
     throwIfAborted(signal);
     stage('database');
-    const session = await openSession(resolved, resources, signal, step);
-    for (let run = 0; run < repeat; run++) {
-      results.push(await raceOnce(resolved, scenario, session, resources, signal, step, stage));
-      // Between repetitions, each run's schema goes (the last one with the rest, below).
-      if (run < repeat - 1) await tearDownSchema(resources, { keepSchema: resolved.keep, always: true });
+    const session = await openSession(first, resources, signal, step);
+    for (const [run, resolved] of plan.entries()) {
+      results.push(await raceOnce(options, resolved, scenario, session, resources, signal, step, stage));
+      // Between runs, each run's schema goes (the last one with the rest, below).
+      if (run < plan.length - 1) await tearDownSchema(resources, { keepSchema: resolved.keep, always: true });
     }
   } catch (error) {
     // Once interrupted, whatever broke next (a server that got the terminal's Ctrl-C too, say)
@@ -184,7 +200,7 @@ async function runRaces(options: RaceOptions, repeat: number): Promise<RaceResul
     failure = signal.aborted ? abortReason(signal) : explainFailure(error, resources.database);
   }
   stage('cleanup');
-  const leftovers = await tearDown(resources, { keepSchema: resolved.keep });
+  const leftovers = await tearDown(resources, { keepSchema: first.keep });
   dispose();
   if (failure !== undefined) throw withLeftovers(failure, leftovers);
   const last = results.length - 1;

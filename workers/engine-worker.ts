@@ -1,5 +1,6 @@
 import type { ErrorClassifier } from '../src/protocol.js';
 import type { WorkerSession } from '../src/scenarios/types.js';
+import type { TimelineRecorder } from '../src/timeline/recorder.js';
 
 /** What the worker thread needs from an engine, whichever it is. */
 export interface EngineWorker {
@@ -7,6 +8,8 @@ export interface EngineWorker {
   /** Whether the mode retries conflicts, serialization failures, deadlocks, busy errors. */
   readonly retries: boolean;
   readonly classify: ErrorClassifier;
+  /** The worker's statement recorder for `--timeline`, or null. */
+  readonly timeline: TimelineRecorder | null;
   /** Ends the transaction a failed attempt left open. */
   rollback(): Promise<void>;
   /** Clock (epoch ms) at the first critical statement, or null. */

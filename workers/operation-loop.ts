@@ -4,6 +4,7 @@ import { backoffDelayMs } from '../src/backoff.js';
 import type { ConnectionLoss, ErrorClassifier, ErrorSample, FailureKind, RetryCause } from '../src/protocol.js';
 import { createLatencyHistogram, recordMs } from '../src/report/latency.js';
 import type { LatencyHistogram } from '../src/report/latency.js';
+import type { TimelineRecorder } from '../src/timeline/recorder.js';
 import type { AttemptResult, WorkerSession } from '../src/scenarios/types.js';
 
 const MAX_ERROR_SAMPLES = 5;
@@ -26,6 +27,10 @@ export interface LoopOptions {
   readonly leave: () => void;
   /** Server clock at the first critical statement, once the operations are done. */
   readonly firstStatementAtMs: () => number | null;
+  /** Called after each operation, however it ended (the progress counter). */
+  readonly done?: () => void;
+  /** Records attempts, retries and failures for `--timeline`, or null. */
+  readonly timeline?: TimelineRecorder | null;
 }
 
 interface Attempted {
@@ -90,6 +95,7 @@ export async function runOperations(session: WorkerSession, options: LoopOptions
       if (!(await runOperation(session, done, options, tally, noteError))) break;
     } finally {
       options.leave();
+      options.done?.();
     }
   }
 
@@ -108,6 +114,7 @@ async function runOperation(
   const started = performance.now();
   for (let retriesUsed = 0; ; retriesUsed++) {
     let cause: RetryCause;
+    options.timeline?.beginAttempt(iteration, retriesUsed);
     try {
       const outcome = normalize(await session.attempt(iteration));
       tally.lockWaitMs += outcome.lockWaitMs;
@@ -130,19 +137,23 @@ async function runOperation(
       await options.rollback();
       if (!options.retries || error.retryCause === null) {
         tally.failures[error.kind] += 1;
+        options.timeline?.note('error', `${error.code ? `[${error.code}] ` : ''}${error.message}`);
         return true;
       }
       cause = error.retryCause;
     }
     if (!options.retries) {
       tally.failures.other += 1;
+      options.timeline?.note('error', 'the version check found another writer, and this mode does not retry');
       return true;
     }
     if (retriesUsed >= options.maxRetries) {
       tally.failures.maxRetries += 1;
+      options.timeline?.note('error', `${cause}: out of retries`);
       return true;
     }
     tally.retries[cause] += 1;
+    options.timeline?.note('retry', cause);
     const delay = backoffDelayMs(options.backoffMs, retriesUsed);
     if (delay > 0) await sleep(delay);
   }

@@ -5,6 +5,7 @@ import type { ErrorClassifier, PostgresTarget, WorkerTask } from '../src/protoco
 import { findMode } from '../src/scenarios/index.js';
 import { loadScenario } from '../src/scenarios/load.js';
 import { StatementRunner } from '../src/scenarios/statements.js';
+import { TimelineRecorder } from '../src/timeline/recorder.js';
 import type { EngineWorker } from './engine-worker.js';
 
 /** The worker's session settings, as the connection's `options` (like libpq's PGOPTIONS). */
@@ -45,7 +46,8 @@ export async function openPostgresWorker(task: WorkerTask, target: PostgresTarge
   let gateError: unknown;
   try {
     await client.connect();
-    const sql = new StatementRunner(client);
+    const timeline = task.timeline ? new TimelineRecorder(task.index) : null;
+    const sql = new StatementRunner(client, timeline);
     const session = await scenario.worker({
       mode: mode.name,
       workers: task.workers,
@@ -60,6 +62,7 @@ export async function openPostgresWorker(task: WorkerTask, target: PostgresTarge
     return {
       session,
       retries: mode.retries,
+      timeline,
       classify: postgresClassifier(() => connectionError),
       rollback: () => client.query('ROLLBACK').then(
         () => undefined,

@@ -21,6 +21,7 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
     engine.released();
 
     const semaphore = task.semaphore ? new SharedSemaphore(task.semaphore) : null;
+    const progress = task.progress ? new Int32Array(task.progress) : null;
     const tally = await runOperations(engine.session, {
       worker: task.index,
       operations: task.operations,
@@ -32,9 +33,11 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
       enter: () => semaphore?.acquire(() => isBarrierBroken(task.barrier)) ?? true,
       leave: () => semaphore?.release(),
       firstStatementAtMs: () => engine.firstStatementAtMs(),
+      done: () => progress && Atomics.add(progress, 0, 1),
+      timeline: engine.timeline,
     });
     engine.check();
-    return { index: task.index, threadId, ...tally };
+    return { index: task.index, threadId, ...tally, timeline: engine.timeline?.events ?? [] };
   } finally {
     await engine.close();
   }

@@ -24,6 +24,8 @@ export async function openSqliteWorker(task: WorkerTask, target: SqliteTarget): 
     return {
       session,
       retries: mode.retries,
+      // SQLite statements are not recorded (--timeline is refused for SQLite).
+      timeline: null,
       classify: classifySqliteError,
       rollback: async () => {
         if (db.inTransaction) db.exec('ROLLBACK');

@@ -1,15 +1,25 @@
-import { errorMessage, RigError } from '../errors.js';
+import { runComparison } from '../compare.js';
+import { errorMessage, InvalidOptionError, RigError } from '../errors.js';
 import { passwordOf, scrubSecrets } from '../db/redact.js';
 import { formatResult } from '../report/format.js';
+import { formatComparison } from '../report/format-compare.js';
+import { formatExplanation, formatStory } from '../report/format-explain.js';
 import { formatScenarioList, scenarioListJson } from '../report/format-list.js';
 import type { ListedScenario } from '../report/format-list.js';
-import { SQLITE_COUNTER } from '../engines/sqlite/counter.js';
 import { formatRepeated } from '../report/format-repeat.js';
+import { formatTimeline } from '../report/format-timeline.js';
+import { htmlReport } from '../report/html.js';
+import { junitReport } from '../report/junit.js';
+import { SQLITE_COUNTER } from '../engines/sqlite/counter.js';
+import type { RaceResult } from '../result.js';
 import { runRace, runRepeatedRace } from '../run-race.js';
+import { describeRun } from '../scenarios/describe.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import type { RaceOptions } from '../options.js';
 import { parseCommandLine } from './options.js';
 import type { CliArgs } from './options.js';
+import { progressDisplay } from './progress.js';
+import { checkWritable, writeReport } from './report-files.js';
 
 /** Exit codes, as documented in the README. */
 export const EXIT = {
@@ -20,7 +30,8 @@ export const EXIT = {
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly stderr: { write(text: string): unknown };
+  /** Errors, and the progress bar when it is a terminal. */
+  readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal?: AbortSignal;
 }
@@ -48,9 +59,60 @@ function raceOptions(args: CliArgs, db: string | undefined, signal: AbortSignal 
     ...(args.schema === undefined ? {} : { schema: args.schema }),
     reuseSchema: args.reuseSchema,
     keep: args.keep,
+    // The HTML report draws the timeline, so it records one (SQLite records none).
+    timeline: args.timeline || (args.html !== undefined && args.engine !== 'sqlite'),
     ...(args.expect === undefined ? {} : { expect: args.expect }),
     ...(signal ? { signal } : {}),
   };
+}
+
+/** Flags that only make sense for one kind of command. */
+function checkCombinations(kind: 'run' | 'compare', args: CliArgs): void {
+  if (args.explain && args.json) throw new InvalidOptionError('--explain prints text; it does not go with --json');
+  if (kind === 'compare') {
+    if (args.repeat !== 1) throw new InvalidOptionError('compare runs each mode once; --repeat does not go with it');
+    if (args.explain) throw new InvalidOptionError('--explain goes with a single mode: race-rig --mode NAME --explain');
+  } else if (args.repeat !== 1 && (args.explain || args.timeline)) {
+    throw new InvalidOptionError(`${args.explain ? '--explain' : '--timeline'} goes with a single run; drop --repeat`);
+  }
+}
+
+type Printer = (text: string) => void;
+
+/** What a command produced: its runs (for the report files) and its exit code. */
+interface Outcome {
+  readonly title: string;
+  readonly runs: readonly RaceResult[];
+  readonly code: number;
+}
+
+/** The text timelines of the runs, when --timeline asked for them (--html records them too). */
+function timelines(args: CliArgs, runs: readonly RaceResult[], color: boolean): string[] {
+  return runs.flatMap((run) => {
+    if (!args.timeline || !run.timeline) return [];
+    const heading = runs.length > 1 ? [`── ${run.scenario}/${run.mode} ──`] : [];
+    return ['', ...heading, formatTimeline(run.timeline, { color })];
+  });
+}
+
+async function runCommand(kind: 'run' | 'compare', args: CliArgs, options: RaceOptions, print: Printer, color: boolean): Promise<Outcome> {
+  if (kind === 'compare') {
+    const comparison = await runComparison(options);
+    print(args.json ? JSON.stringify(comparison, null, 2) : [formatComparison(comparison, { color }), ...timelines(args, comparison.runs, color)].join('\n'));
+    return { title: `race-rig compare ${comparison.scenario}`, runs: comparison.runs, code: comparison.asDocumented ? EXIT.ok : EXIT.expectationNotMet };
+  }
+  if (args.repeat !== 1) {
+    const repeated = await runRepeatedRace({ ...options, repeat: args.repeat });
+    print(args.json ? JSON.stringify(repeated, null, 2) : formatRepeated(repeated, { color }));
+    const first = repeated.runs[0];
+    return { title: `race-rig ${first?.scenario}/${first?.mode} × ${args.repeat}`, runs: repeated.runs, code: repeated.expectation?.met === false ? EXIT.expectationNotMet : EXIT.ok };
+  }
+  const explained = args.explain ? await describeRun(options) : null;
+  if (explained) print(`${formatExplanation(explained.scenario, explained.mode)}\n`);
+  const result = await runRace(options);
+  print(args.json ? JSON.stringify(result, null, 2) : [formatResult(result, { color }), ...timelines(args, [result], color)].join('\n'));
+  if (explained) print(`\n${formatStory(result, explained.mode)}`);
+  return { title: `race-rig ${result.scenario}/${result.mode}`, runs: [result], code: result.expectation?.met === false ? EXIT.expectationNotMet : EXIT.ok };
 }
 
 /**
@@ -62,8 +124,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const secrets = [...argv.map((token) => token.replace(/^--db=/, '')), io.env.DATABASE_URL ?? '']
     .map(passwordOf)
     .filter((password): password is string => password !== null);
-  const say = (stream: CliIo['stdout'], text: string) => stream.write(`${scrubSecrets(text, secrets)}\n`);
+  const scrub = (text: string) => scrubSecrets(text, secrets);
+  const say = (stream: { write(text: string): unknown }, text: string) => stream.write(`${scrub(text)}\n`);
   let verbose = argv.includes('--verbose');
+  let junitFile: string | undefined;
+  let commandName = 'race-rig';
   try {
     const parsed = await parseCommandLine(argv);
     if (parsed.kind === 'print') {
@@ -78,25 +143,37 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       say(io.stdout, parsed.json ? JSON.stringify(scenarioListJson(scenarios), null, 2) : formatScenarioList(scenarios));
       return EXIT.ok;
     }
-    const { args } = parsed;
+    const { kind, args } = parsed;
     verbose = args.verbose;
+    commandName = kind === 'compare' ? `race-rig compare ${args.scenario}` : `race-rig ${args.scenario}/${args.mode ?? 'default mode'}`;
+    checkCombinations(kind, args);
+    await checkWritable('--junit', args.junit);
+    await checkWritable('--html', args.html);
+    junitFile = args.junit;
+
     const db = args.db ?? (io.env.DATABASE_URL || undefined);
     const color = args.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR);
-    const options = raceOptions(args, db, io.signal);
-
-    if (args.repeat !== 1) {
-      const repeated = await runRepeatedRace({ ...options, repeat: args.repeat });
-      say(io.stdout, args.json ? JSON.stringify(repeated, null, 2) : formatRepeated(repeated, { color }));
-      return repeated.expectation?.met === false ? EXIT.expectationNotMet : EXIT.ok;
+    const progress = args.json ? null : progressDisplay(io.stderr);
+    const options = { ...raceOptions(args, db, io.signal), ...(progress ? { onProgress: progress.onProgress } : {}) };
+    let outcome: Outcome;
+    try {
+      outcome = await runCommand(kind, args, options, (text) => say(io.stdout, text), color);
+    } finally {
+      progress?.stop();
     }
-    const result = await runRace(options);
-    say(io.stdout, args.json ? JSON.stringify(result, null, 2) : formatResult(result, { color }));
-    return result.expectation?.met === false ? EXIT.expectationNotMet : EXIT.ok;
+    if (args.junit !== undefined) await writeReport('--junit', args.junit, scrub(junitReport({ suite: outcome.title, runs: outcome.runs })));
+    if (args.html !== undefined) await writeReport('--html', args.html, scrub(htmlReport(outcome.title, outcome.runs)));
+    return outcome.code;
   } catch (error) {
     const known = error instanceof RigError;
     const hint = known || verbose ? '' : ' (run with --verbose for the stack trace)';
     say(io.stderr, `race-rig: ${known ? '' : 'internal error: '}${errorMessage(error)}${hint}`);
     if (verbose && error instanceof Error && error.stack) say(io.stderr, error.stack);
+    // CI shows a run that could not complete as an errored test case.
+    if (junitFile !== undefined) {
+      const report = junitReport({ suite: commandName, runs: [], error: { name: commandName, message: errorMessage(error) } });
+      await writeReport('--junit', junitFile, scrub(report)).catch(() => undefined);
+    }
     return known ? error.exitCode : EXIT.error;
   }
 }

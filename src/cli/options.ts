@@ -28,13 +28,17 @@ export interface CliArgs {
   readonly reuseSchema: boolean;
   readonly expect: Expectation | undefined;
   readonly json: boolean;
+  readonly timeline: boolean;
+  readonly explain: boolean;
+  readonly junit: string | undefined;
+  readonly html: string | undefined;
   readonly keep: boolean;
   readonly verbose: boolean;
   readonly color: boolean | undefined;
 }
 
 export type ParseOutcome =
-  | { readonly kind: 'run'; readonly args: CliArgs }
+  | { readonly kind: 'run' | 'compare'; readonly args: CliArgs }
   | { readonly kind: 'list'; readonly json: boolean }
   | { readonly kind: 'print'; readonly text: string };
 
@@ -63,6 +67,10 @@ const OPTIONS = {
   keep: { type: 'boolean', default: false, describe: 'keep the run schema on the --db server' },
   expect: { type: 'string', describe: "exit 1 unless the verdict is this ('race' or 'correct'; with --repeat, in every run)", defaultDescription: 'none' },
   json: { type: 'boolean', default: false, describe: 'print the result as one JSON object' },
+  timeline: { type: 'boolean', default: false, describe: "record the first workers' statements and draw them on a time line (PostgreSQL)" },
+  explain: { type: 'boolean', default: false, describe: "say what the mode's SQL does and why it breaks or holds, then tie the numbers to it" },
+  junit: { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per run)' },
+  html: { type: 'string', describe: 'also write a self-contained HTML report to this file (table, latency histogram, timeline)' },
   verbose: { type: 'boolean', default: false, describe: 'print stack traces with errors' },
   color: { type: 'boolean', describe: 'colour the report', defaultDescription: 'when stdout is a terminal' },
 } as const;
@@ -73,6 +81,7 @@ function parser(args: readonly string[]) {
     .usage('$0 [options]\n\nMake a database race happen on purpose, then check the invariant against the database.')
     .command('$0', 'run a race (the default)')
     .command('list', 'list the scenarios, their modes and what each shows')
+    .command('compare', 'run every mode of the scenario on fresh data and print one table')
     .parserConfiguration({ 'duplicate-arguments-array': false, 'strip-aliased': true, 'strip-dashed': true })
     .options(OPTIONS)
     .strict()
@@ -116,7 +125,7 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParseOu
   if (failure !== undefined) throw new InvalidOptionError(failure.split('\n')[0] ?? failure);
   if (printed) return { kind: 'print', text: printed };
   const [command, ...extra] = argv._.map(String);
-  if (extra.length > 0 || (command !== undefined && command !== 'list')) {
+  if (extra.length > 0 || (command !== undefined && command !== 'list' && command !== 'compare')) {
     throw new InvalidOptionError(`Unknown argument: ${[command, ...extra].join(' ')}`);
   }
   if (command === 'list') return { kind: 'list', json: argv.json };
@@ -124,7 +133,7 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParseOu
   const expect = argv.expect;
   if (!isExpectation(expect)) throw new InvalidOptionError(`--expect must be 'race' or 'correct' (got '${expect}')`);
   return {
-    kind: 'run',
+    kind: command === 'compare' ? 'compare' : 'run',
     args: {
       engine: argv.engine,
       file: argv.file,
@@ -148,6 +157,10 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParseOu
       reuseSchema: argv.reuseSchema,
       expect,
       json: argv.json,
+      timeline: argv.timeline,
+      explain: argv.explain,
+      junit: argv.junit,
+      html: argv.html,
       keep: argv.keep,
       verbose: argv.verbose,
       color: argv.color,

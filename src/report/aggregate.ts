@@ -1,7 +1,8 @@
 import { FAILURE_KINDS, RETRY_CAUSES } from '../protocol.js';
 import type { ConnectionLoss, ErrorSample, FailureKind, RetryCause, WorkerResult } from '../protocol.js';
-import { summarizeLatency } from './latency.js';
-import type { LatencySummary } from './latency.js';
+import type { TimelineEvent } from '../timeline/types.js';
+import { latencyBuckets, mergeLatency, summarizeLatency } from './latency.js';
+import type { LatencyBucket, LatencySummary } from './latency.js';
 
 export type FailureCounts = Record<FailureKind, number> & { total: number };
 export type RetryCounts = Record<RetryCause, number> & { total: number };
@@ -15,12 +16,15 @@ export interface WorkerTotals {
   readonly connectionLosses: ConnectionLoss[];
   readonly retries: RetryCounts;
   readonly latencyMs: LatencySummary;
+  readonly latencyHistogram: LatencyBucket[];
   readonly lockWaitMs: number;
   /** Server-clock time between the first and the last worker's first critical statement. */
   readonly startSpreadMs: number | null;
   readonly distinctThreads: number;
   readonly outcomes: Record<string, number>;
   readonly errors: ErrorSample[];
+  /** The recorded workers' events, in time order. */
+  readonly timeline: TimelineEvent[];
 }
 
 function sumBy<K extends string>(keys: readonly K[], items: readonly Readonly<Record<K, number>>[]): Record<K, number> & { total: number } {
@@ -51,6 +55,7 @@ export function startSpread(firstStatementsAtMs: readonly (number | null)[]): nu
 }
 
 export function aggregateResults(results: readonly WorkerResult[]): WorkerTotals {
+  const latency = mergeLatency(results.map((result) => result.latency));
   return {
     succeeded: results.reduce((sum, result) => sum + result.succeeded, 0),
     failures: sumBy(FAILURE_KINDS, results.map((result) => result.failures)),
@@ -58,11 +63,13 @@ export function aggregateResults(results: readonly WorkerResult[]): WorkerTotals
     notAttempted: results.reduce((sum, result) => sum + result.notAttempted, 0),
     connectionLosses: results.flatMap((result) => (result.connectionLoss ? [result.connectionLoss] : [])),
     retries: sumBy(RETRY_CAUSES, results.map((result) => result.retries)),
-    latencyMs: summarizeLatency(results.map((result) => result.latency)),
+    latencyMs: summarizeLatency(latency),
+    latencyHistogram: latencyBuckets(latency),
     lockWaitMs: Math.round(results.reduce((sum, result) => sum + result.lockWaitMs, 0) * 1000) / 1000,
     startSpreadMs: startSpread(results.map((result) => result.firstStatementAtMs)),
     distinctThreads: new Set(results.map((result) => result.threadId)).size,
     outcomes: mergeCounts(results.map((result) => result.outcomes)),
     errors: mergeErrors(results),
+    timeline: results.flatMap((result) => result.timeline).sort((a, b) => a.startMs - b.startMs),
   };
 }

@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { performance } from 'node:perf_hooks';
+import { wallClockMs } from '../timeline/recorder.js';
+import type { TimelineRecorder } from '../timeline/recorder.js';
 
 /**
  * The server's `now()` in epoch milliseconds with microsecond fraction, as column `t`.
@@ -18,7 +20,11 @@ export class StatementRunner {
   /** `t` of the first row that carried one since the last reset. */
   private firstServerTime: number | null = null;
 
-  constructor(private readonly client: pg.ClientBase) {}
+  /** `recorder` notes every statement for `--timeline` (only the first few workers have one). */
+  constructor(
+    private readonly client: pg.ClientBase,
+    private readonly recorder: TimelineRecorder | null = null,
+  ) {}
 
   /** Select this (`SELECT …, ${'$'}{sql.serverNow} FROM …`) in the critical section's first statement. */
   get serverNow(): string {
@@ -27,17 +33,17 @@ export class StatementRunner {
 
   /** A statement without parameters (`BEGIN`, `COMMIT`) over the simple protocol. */
   async simple(text: string): Promise<void> {
-    await this.client.query(text);
+    await this.query(text, []);
   }
 
   /** Runs a statement and returns how many rows it changed or returned. */
   async run(text: string, values: unknown[]): Promise<number> {
-    const result = await this.client.query(this.prepared(text, values));
+    const result = await this.query(this.prepared(text, values), values);
     return result.rowCount ?? 0;
   }
 
   async row<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T | undefined> {
-    const result = await this.client.query<T>(this.prepared(text, values));
+    const result = await this.query<T>(this.prepared(text, values), values);
     const row = result.rows[0];
     if (this.firstServerTime === null && typeof row?.t === 'number') this.firstServerTime = row.t;
     return row;
@@ -58,6 +64,20 @@ export class StatementRunner {
     const started = performance.now();
     const row = await this.row<T>(text, values);
     return { row, ms: performance.now() - started };
+  }
+
+  private async query<T extends pg.QueryResultRow>(statement: string | pg.QueryConfig, values: unknown[]): Promise<pg.QueryResult<T>> {
+    if (!this.recorder) return this.client.query<T>(statement);
+    const text = typeof statement === 'string' ? statement : statement.text;
+    const startMs = wallClockMs();
+    try {
+      const result = await this.client.query<T>(statement);
+      this.recorder.statement(text, values, startMs, { row: result.rows[0], rows: result.rowCount ?? result.rows.length });
+      return result;
+    } catch (error) {
+      this.recorder.statement(text, values, startMs, { error });
+      throw error;
+    }
   }
 
   private prepared(text: string, values: unknown[]): pg.QueryConfig {

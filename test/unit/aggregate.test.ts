@@ -21,6 +21,7 @@ function workerResult(overrides: Partial<WorkerResult> & { latenciesMs?: number[
     lockWaitMs: 0,
     outcomes: {},
     errors: [],
+    timeline: [],
     ...rest,
   };
 }
@@ -71,6 +72,25 @@ describe('aggregateResults', () => {
     expect(totals.lockWaitMs).toBe(3.5);
     expect(totals.distinctThreads).toBe(2);
     expect(totals.outcomes).toEqual({ accepted: 2, refused: 3 });
+  });
+
+  it('buckets every latency into a log-spaced histogram from the fastest to the slowest', () => {
+    const { latencyHistogram } = aggregateResults(results);
+
+    expect(latencyHistogram).toHaveLength(20);
+    expect(latencyHistogram.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(5);
+    expect(latencyHistogram[0]?.fromMs).toBeCloseTo(1, 1);
+    expect(latencyHistogram.at(-1)?.toMs).toBeCloseTo(100, 0);
+    expect(latencyHistogram.at(-1)?.count).toBe(1);
+  });
+
+  it('merges the recorded timelines in time order', () => {
+    const at = (worker: number, startMs: number) => ({ worker, operation: 0, attempt: 0, kind: 'read' as const, sql: 'SELECT 1', detail: '', rows: 1, startMs, endMs: startMs + 1, failed: false });
+    const [first, second] = results;
+    if (!first || !second) throw new Error('fixture');
+    const totals = aggregateResults([{ ...first, timeline: [at(0, 5), at(0, 9)] }, { ...second, timeline: [at(1, 7)] }]);
+
+    expect(totals.timeline.map((event) => [event.worker, event.startMs])).toEqual([[0, 5], [1, 7], [0, 9]]);
   });
 
   it('merges the workers latency histograms', () => {

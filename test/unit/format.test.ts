@@ -1,70 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatResult } from '../../src/report/format.js';
-import type { RaceResult } from '../../src/result.js';
+import { race } from '../helpers/result-fixture.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
-
-const race: RaceResult = {
-  schemaVersion: 1,
-  verdict: 'RACE',
-  scenario: 'counter',
-  mode: 'lost',
-  invariant: 'counter = successful increments',
-  message: 'expected 10,000, the database holds 412: 9,588 lost (95.88%)',
-  quantity: 'counter',
-  unit: 'increment',
-  workers: 100,
-  increments: 100,
-  operations: 10_000,
-  expected: 10_000,
-  actual: 412,
-  lost: 9_588,
-  figures: {},
-  outcomes: {},
-  succeeded: 10_000,
-  failed: 0,
-  retries: 0,
-  retriesByCause: { serialization: 0, deadlock: 0, busy: 0, conflict: 0 },
-  failures: { serialization: 0, deadlock: 0, busy: 0, maxRetries: 0, lockTimeout: 0, statementTimeout: 0, other: 0, total: 0 },
-  inDoubt: 0,
-  notAttempted: 0,
-  connectionLosses: [],
-  attemptsPerOperation: 1,
-  elapsedMs: 2_345.6,
-  setupMs: 1_200,
-  opsPerSec: 4_263,
-  latencyMs: { p50: 1.5, p95: 20.25, p99: 80, max: 120.5, mean: 4.2 },
-  lockWaitMs: { total: 0, perOperation: 0 },
-  startSpreadMs: 3.25,
-  threads: 100,
-  peakRssMb: 900,
-  errors: [],
-  database: { engine: 'embedded', url: 'postgres://postgres:***@127.0.0.1:5555/postgres', serverVersion: '18.4', schema: 'race_rig_x', schemaKept: false },
-  expectation: { expected: 'correct', met: false },
-  warnings: [],
-  options: {
-    engine: 'postgres',
-    file: null,
-    journal: null,
-    scenario: 'counter',
-    params: {},
-    concurrency: 100,
-    mode: 'lost',
-    workers: 100,
-    increments: 100,
-    maxRetries: null,
-    barrierTimeoutMs: 30_000,
-    gate: false,
-    backoffMs: 0,
-    lockTimeoutMs: 0,
-    statementTimeoutMs: 0,
-    timeoutMs: 600_000,
-    schema: null,
-    reuseSchema: false,
-    keep: false,
-    expect: 'correct',
-  },
-};
 
 describe('formatResult', () => {
   it('states the verdict with expected, actual and lost', () => {

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { abortReason, runSignal, throwIfAborted } from '../../abort.js';
 import { InvalidOptionError } from '../../errors.js';
-import { resolveOptions } from '../../options.js';
+import { comparisonRunOptions, progressCallback, resolveOptions } from '../../options.js';
 import type { RaceOptions, RaceStage, ResolvedOptions } from '../../options.js';
 import { startWorkerPool } from '../../race-workers.js';
 import type { WorkerPool } from '../../race-workers.js';
 import { aggregateResults } from '../../report/aggregate.js';
 import { buildResult } from '../../result.js';
 import type { RaceResult } from '../../result.js';
+import type { ModeSpec } from '../../scenarios/types.js';
 import { SharedMutex } from '../../sync/mutex.js';
 import { SQLITE_COUNTER, setUpSqliteCounter, verifySqliteCounter } from './counter.js';
 import { openSqlite } from './open.js';
@@ -45,7 +46,7 @@ async function prepareFiles(resolved: ResolvedOptions): Promise<SqliteFiles> {
   return { file, lockFile: `${file}.lock`, tempDir: null };
 }
 
-async function raceOnSqlite(resolved: ResolvedOptions, files: SqliteFiles, pool: WorkerPool, signal: AbortSignal, stage: (stage: RaceStage) => void): Promise<RaceResult> {
+async function raceOnSqlite(onProgress: ((done: number, elapsedMs: number) => void) | undefined, resolved: ResolvedOptions, files: SqliteFiles, pool: WorkerPool, signal: AbortSignal, stage: (stage: RaceStage) => void): Promise<RaceResult> {
   const startedAt = performance.now();
   stage('setup');
   const db = await openSqlite(files.file, BUSY_FOREVER_MS);
@@ -76,6 +77,7 @@ async function raceOnSqlite(resolved: ResolvedOptions, files: SqliteFiles, pool:
       mutex: resolved.mutex?.buffer ?? new SharedMutex().buffer,
     },
     barrierTimeoutMs: resolved.barrierTimeoutMs,
+    onProgress,
     signal,
   });
 
@@ -112,16 +114,27 @@ async function raceOnSqlite(resolved: ResolvedOptions, files: SqliteFiles, pool:
   }
 }
 
+/** The one scenario SQLite runs. */
+export function sqliteScenario(options: RaceOptions): typeof SQLITE_COUNTER {
+  if ((options.scenario ?? 'counter') !== 'counter') {
+    throw new InvalidOptionError(`--engine sqlite runs the counter scenario only (got --scenario ${options.scenario})`);
+  }
+  return SQLITE_COUNTER;
+}
+
 /**
  * The counter on SQLite, `repeat` times: one database file shared by every worker thread, each
  * with its own connection. The rig's temp file (and directory) is deleted at the end; a --file
  * keeps only what --keep says.
  */
-export async function runSqliteRaces(options: RaceOptions, repeat: number): Promise<RaceResult[]> {
-  if ((options.scenario ?? 'counter') !== 'counter') {
-    throw new InvalidOptionError(`--engine sqlite runs the counter scenario only (got --scenario ${options.scenario})`);
+export async function runSqliteRaces(options: RaceOptions, repeat: number, modes?: readonly ModeSpec[]): Promise<RaceResult[]> {
+  if (modes) {
+    // Each mode on a file of its own, one after another.
+    const results: RaceResult[] = [];
+    for (const mode of modes) results.push(...(await runSqliteRaces(comparisonRunOptions(options, mode), 1)));
+    return results;
   }
-  const resolved = resolveOptions(options, SQLITE_COUNTER, { kind: 'builtin', name: 'counter' });
+  const resolved = resolveOptions(options, sqliteScenario(options), { kind: 'builtin', name: 'counter' });
   const { signal, dispose } = runSignal(options.signal, resolved.timeoutMs);
   const stage = (name: RaceStage) => options.onStage?.(name);
   const pool = startWorkerPool(resolved.workers);
@@ -131,7 +144,7 @@ export async function runSqliteRaces(options: RaceOptions, repeat: number): Prom
   try {
     stage('database');
     files = await prepareFiles(resolved);
-    for (let run = 0; run < repeat; run++) results.push(await raceOnSqlite(resolved, files, pool, signal, stage));
+    for (let run = 0; run < repeat; run++) results.push(await raceOnSqlite(progressCallback(options, resolved), resolved, files, pool, signal, stage));
   } catch (error) {
     failure = signal.aborted ? abortReason(signal) : error;
   }
