@@ -24,7 +24,7 @@ await build({
 // loads much faster than pg's few dozen modules resolved and read one by one in each thread.
 await build({
   ...common,
-  entryPoints: { 'race-worker': 'workers/race-worker.ts' },
+  entryPoints: { 'race-worker': 'workers/race-worker.ts', 'spec-session': 'workers/spec-session.ts' },
   // Optional parts of pg, and the native addons of the SQLite engine (loaded only when used).
   external: ['pg-native', 'pg-cloudflare', 'better-sqlite3', 'fs-native-extensions'],
   // The bundled CommonJS dependencies call require() for Node's built-in modules.

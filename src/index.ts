@@ -43,3 +43,11 @@ export {
   AbortedError,
   RunTimeoutError,
 } from './errors.js';
+export { runSpecFile } from './isolation/spec-command.js';
+export type { SpecFileOptions, SpecFileResult } from './isolation/spec-command.js';
+export { runIsolationMatrix } from './isolation/matrix.js';
+export type { IsolationMatrix, MatrixCell, MatrixRow, Prevention } from './isolation/matrix.js';
+export { parseSpec } from './isolation/spec.js';
+export type { Spec, SpecSession, SpecStep, PermutationStep } from './isolation/spec.js';
+export type { PermutationOutcome, StepOutcome, ScheduleEvent } from './isolation/schedule.js';
+export { formatPermutation, formatSpecRun } from './isolation/format-spec.js';

@@ -18,6 +18,7 @@ import { SCENARIOS } from '../scenarios/index.js';
 import type { RaceOptions } from '../options.js';
 import { parseCommandLine } from './options.js';
 import type { CliArgs } from './options.js';
+import { isolationCommand, specCommand } from './isolation-commands.js';
 import { progressDisplay } from './progress.js';
 import { checkWritable, writeReport } from './report-files.js';
 
@@ -143,21 +144,25 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       say(io.stdout, parsed.json ? JSON.stringify(scenarioListJson(scenarios), null, 2) : formatScenarioList(scenarios));
       return EXIT.ok;
     }
-    const { kind, args } = parsed;
+    const { args } = parsed;
     verbose = args.verbose;
+    const db = args.db ?? (io.env.DATABASE_URL || undefined);
+    const color = args.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR);
+    const print = (text: string) => say(io.stdout, text);
+    if (parsed.kind === 'spec') return await specCommand(parsed.file, args, db, io.signal, print);
+    if (parsed.kind === 'isolation') return await isolationCommand(args, db, io.signal, print, color);
+    const { kind } = parsed;
     commandName = kind === 'compare' ? `race-rig compare ${args.scenario}` : `race-rig ${args.scenario}/${args.mode ?? 'default mode'}`;
     checkCombinations(kind, args);
     await checkWritable('--junit', args.junit);
     await checkWritable('--html', args.html);
     junitFile = args.junit;
 
-    const db = args.db ?? (io.env.DATABASE_URL || undefined);
-    const color = args.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR);
     const progress = args.json ? null : progressDisplay(io.stderr);
     const options = { ...raceOptions(args, db, io.signal), ...(progress ? { onProgress: progress.onProgress } : {}) };
     let outcome: Outcome;
     try {
-      outcome = await runCommand(kind, args, options, (text) => say(io.stdout, text), color);
+      outcome = await runCommand(kind, args, options, print, color);
     } finally {
       progress?.stop();
     }

@@ -32,13 +32,18 @@ export interface CliArgs {
   readonly explain: boolean;
   readonly junit: string | undefined;
   readonly html: string | undefined;
+  readonly permutation: readonly string[];
+  readonly isolation: string | undefined;
+  readonly stepTimeout: number | undefined;
+  readonly show: string | undefined;
   readonly keep: boolean;
   readonly verbose: boolean;
   readonly color: boolean | undefined;
 }
 
 export type ParseOutcome =
-  | { readonly kind: 'run' | 'compare'; readonly args: CliArgs }
+  | { readonly kind: 'run' | 'compare' | 'isolation'; readonly args: CliArgs }
+  | { readonly kind: 'spec'; readonly file: string; readonly args: CliArgs }
   | { readonly kind: 'list'; readonly json: boolean }
   | { readonly kind: 'print'; readonly text: string };
 
@@ -71,6 +76,10 @@ const OPTIONS = {
   explain: { type: 'boolean', default: false, describe: "say what the mode's SQL does and why it breaks or holds, then tie the numbers to it" },
   junit: { type: 'string', describe: 'also write a JUnit XML report to this file (one test case per run)' },
   html: { type: 'string', describe: 'also write a self-contained HTML report to this file (table, latency histogram, timeline)' },
+  permutation: { type: 'string', array: true, describe: "spec: run this permutation (the spec's syntax, e.g. \"s1a s2a s1b(*)\"; repeatable) instead of the file's" },
+  isolation: { type: 'string', describe: "spec: every session's isolation level: read-committed, repeatable-read or serializable", defaultDescription: "the server's" },
+  'step-timeout': { type: 'number', describe: 'spec, isolation: ms a step may stay blocked at the end of a permutation before it is cancelled', defaultDescription: '10000' },
+  show: { type: 'string', describe: 'isolation: print the interleavings behind one anomaly (G0, P4, G2-item, …)' },
   verbose: { type: 'boolean', default: false, describe: 'print stack traces with errors' },
   color: { type: 'boolean', describe: 'colour the report', defaultDescription: 'when stdout is a terminal' },
 } as const;
@@ -82,6 +91,8 @@ function parser(args: readonly string[]) {
     .command('$0', 'run a race (the default)')
     .command('list', 'list the scenarios, their modes and what each shows')
     .command('compare', 'run every mode of the scenario on fresh data and print one table')
+    .command('spec <file>', "run a PostgreSQL isolation spec's permutations, step by step, and print each step's result")
+    .command('isolation', "run Hermitage's anomalies at each isolation level and print which occur")
     .parserConfiguration({ 'duplicate-arguments-array': false, 'strip-aliased': true, 'strip-dashed': true })
     .options(OPTIONS)
     .strict()
@@ -111,30 +122,28 @@ function scenarioParams(pairs: readonly string[] | undefined, limit: number | un
  * Parses the command line without exiting or printing: help and version come back as text to
  * print, a bad command line as an InvalidOptionError with yargs' one-line message.
  */
-export async function parseCommandLine(args: readonly string[]): Promise<ParseOutcome> {
+export async function parseCommandLine(commandLine: readonly string[]): Promise<ParseOutcome> {
   let printed = '';
   let failure: string | undefined;
-  const argv = await parser(args)
+  const argv = await parser(commandLine)
     .exitProcess(false)
     .fail((message: string | null, error: Error | undefined) => {
       failure = message ?? error?.message ?? 'invalid command line';
     })
-    .parseAsync([...args], {}, (_error: Error | undefined, _argv: unknown, output: string) => {
+    .parseAsync([...commandLine], {}, (_error: Error | undefined, _argv: unknown, output: string) => {
       printed = output;
     });
   if (failure !== undefined) throw new InvalidOptionError(failure.split('\n')[0] ?? failure);
   if (printed) return { kind: 'print', text: printed };
   const [command, ...extra] = argv._.map(String);
-  if (extra.length > 0 || (command !== undefined && command !== 'list' && command !== 'compare')) {
+  if (extra.length > 0 || (command !== undefined && !['list', 'compare', 'spec', 'isolation'].includes(command))) {
     throw new InvalidOptionError(`Unknown argument: ${[command, ...extra].join(' ')}`);
   }
   if (command === 'list') return { kind: 'list', json: argv.json };
 
   const expect = argv.expect;
   if (!isExpectation(expect)) throw new InvalidOptionError(`--expect must be 'race' or 'correct' (got '${expect}')`);
-  return {
-    kind: command === 'compare' ? 'compare' : 'run',
-    args: {
+  const args: CliArgs = {
       engine: argv.engine,
       file: argv.file,
       journal: argv.journal,
@@ -161,9 +170,14 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParseOu
       explain: argv.explain,
       junit: argv.junit,
       html: argv.html,
+      permutation: argv.permutation ?? [],
+      isolation: argv.isolation,
+      stepTimeout: argv.stepTimeout,
+      show: argv.show,
       keep: argv.keep,
       verbose: argv.verbose,
       color: argv.color,
-    },
   };
+  if (command === 'spec') return { kind: 'spec', file: String(argv.file), args };
+  return { kind: command === 'compare' || command === 'isolation' ? command : 'run', args };
 }

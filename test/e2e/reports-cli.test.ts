@@ -1,24 +1,18 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cliEnv, RIG, runCli } from '../helpers/cli.js';
+import { tempDirForFile } from '../helpers/temp-dir.js';
 import { testDatabaseUrl } from '../helpers/database.js';
 import { validateJunit } from '../helpers/junit.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'race-rig-reports-test-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirForFile('reports-cli-test-');
 
 describe('--junit', () => {
   it('writes a valid JUnit report whose failure says expected CORRECT, got RACE (exit 1)', async () => {
-    const file = join(dir, 'lost.xml');
+    const file = join(tempDir(), 'lost.xml');
     const run = await runCli(['--db', testDatabaseUrl(), '--mode', 'lost', '-w', '20', '-n', '50', '--expect', 'correct', '--junit', file]);
     const xml = await readFile(file, 'utf8');
 
@@ -30,7 +24,7 @@ describe('--junit', () => {
   });
 
   it('lists every repetition as a test case of its own', async () => {
-    const file = join(dir, 'repeat.xml');
+    const file = join(tempDir(), 'repeat.xml');
     const run = await runCli(['--db', testDatabaseUrl(), '--mode', 'for-update', '-w', '4', '-n', '10', '--repeat', '3', '--expect', 'correct', '--junit', file]);
     const xml = await readFile(file, 'utf8');
 
@@ -42,7 +36,7 @@ describe('--junit', () => {
   });
 
   it('reports a run that could not start as an errored test case, without the password (exit 2)', async () => {
-    const file = join(dir, 'error.xml');
+    const file = join(tempDir(), 'error.xml');
     const run = await runCli(['--db', 'postgres://rig:s3cret-pw@127.0.0.1:1/nowhere', '--junit', file]);
     const xml = await readFile(file, 'utf8');
 
@@ -53,7 +47,7 @@ describe('--junit', () => {
   });
 
   it('refuses a report path it cannot write before running anything', async () => {
-    const run = await runCli(['--db', testDatabaseUrl(), '--junit', join(dir, 'no-such-dir', 'r.xml')]);
+    const run = await runCli(['--db', testDatabaseUrl(), '--junit', join(tempDir(), 'no-such-dir', 'r.xml')]);
 
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);

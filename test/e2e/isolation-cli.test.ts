@@ -1,0 +1,112 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tempDirForFile } from '../helpers/temp-dir.js';
+import { testDatabaseUrl } from '../helpers/database.js';
+import { embeddedTraces, leftoversSince, NOTHING_LEFT } from '../helpers/leftovers.js';
+
+/** What PostgreSQL's isolation tester would print for examples/specs/lost-update.spec at READ COMMITTED. */
+const LOST_UPDATE_AT_READ_COMMITTED = `Parsed test spec with 2 sessions
+
+starting permutation: s1b s2b s1r s2r s1w s2w s1c s2c s2check
+step s1b: BEGIN;
+step s2b: BEGIN;
+step s1r: SELECT value FROM counter WHERE id = 1;
+value
+-----
+   10
+(1 row)
+
+step s2r: SELECT value FROM counter WHERE id = 1;
+value
+-----
+   10
+(1 row)
+
+step s1w: UPDATE counter SET value = 11 WHERE id = 1;
+step s2w: UPDATE counter SET value = 11 WHERE id = 1; <waiting ...>
+step s1c: COMMIT;
+step s2w: <... completed>
+step s2c: COMMIT;
+step s2check: SELECT value FROM counter WHERE id = 1;
+value
+-----
+   11
+(1 row)
+
+`;
+
+const tempDir = tempDirForFile('spec-cli-test-');
+
+describe('race-rig spec', () => {
+  it("prints a permutation exactly as PostgreSQL's isolation tester does", async () => {
+    const run = await runCli(['spec', 'examples/specs/lost-update.spec', '--isolation', 'read-committed', '--db', testDatabaseUrl()]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(LOST_UPDATE_AT_READ_COMMITTED);
+  });
+
+  it('runs a permutation given with --permutation, and prints JSON with --json', async () => {
+    const run = await runCli(['spec', 'examples/specs/lost-update.spec', '--isolation', 'repeatable-read', '--permutation', 's1b s2b s1r s2r s1w s2w s1c s2c', '--json', '--db', testDatabaseUrl()]);
+    const result = JSON.parse(run.stdout);
+
+    expect(run.code).toBe(0);
+    expect(result.isolation).toBe('repeatable-read');
+    expect(result.permutations[0].steps.find((step: { step: string }) => step.step === 's2w').error.code).toBe('40001');
+  });
+
+  it('runs on the embedded default and leaves nothing behind', async () => {
+    const before = embeddedTraces();
+    const run = await runCli(['spec', 'examples/specs/read-skew.spec', '--isolation', 'read-committed']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/step r_y: SELECT balance FROM accounts WHERE id = 'y';\nbalance\n-------\n {5}60\n/);
+    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
+  });
+
+  it('turns a bad spec, file or level into one line and exit 2', async () => {
+    const broken = join(tempDir(), 'broken.spec');
+    await writeFile(broken, 'session s1\nstep a { SELECT 1; }\n\npermutation a b\n');
+    const cases: [string[], RegExp][] = [
+      [['spec', join(tempDir(), 'missing.spec')], /^race-rig: cannot read the spec .*missing\.spec: ENOENT/],
+      [['spec', broken], /^race-rig: .*broken\.spec: permutation names an unknown step b$/m],
+      [['spec', 'examples/specs/lost-update.spec', '--isolation', 'chaos'], /^race-rig: --isolation must be one of: read-committed, repeatable-read, serializable \(got 'chaos'\)$/m],
+      [['isolation', '--show', 'X9'], /^race-rig: unknown anomaly 'X9'; choose one of: G0, G1a, /],
+      [['spec', 'examples/specs/lost-update.spec', '--junit', join(tempDir(), 'r.xml')], /^race-rig: --junit applies to races, not to isolation specs$/m],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runCli([...args, '--db', testDatabaseUrl()]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(message);
+    }
+  });
+});
+
+describe('race-rig isolation', () => {
+  it('prints the complete anomaly matrix, and the JSON with every cell and its interleaving', async () => {
+    const text = await runCli(['isolation', '--db', testDatabaseUrl()]);
+    const json = await runCli(['isolation', '--json', '--db', testDatabaseUrl()]);
+    const matrix = JSON.parse(json.stdout);
+
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/│ P4 +│ lost update +│ OCCURS +│ prevented \(serialization failure\) +│ prevented \(serialization failure\) +│/);
+    expect(text.stdout).toMatch(/│ G2-item +│ write skew +│ OCCURS +│ OCCURS +│ prevented \(serialization failure\) +│/);
+    expect(matrix.levels).toEqual(['read-committed', 'repeatable-read', 'serializable']);
+    expect(matrix.anomalies.map((row: { id: string }) => row.id)).toEqual(['G0', 'G1a', 'G1b', 'G1c', 'OTV', 'PMP', 'P4', 'G-single', 'G2-item', 'G2']);
+    for (const row of matrix.anomalies) {
+      for (const level of matrix.levels) expect(row.cells[level].permutation.steps.length, `${row.id} ${level}`).toBeGreaterThan(3);
+    }
+  });
+
+  it('--show prints the interleaving behind a row at each level', async () => {
+    const run = await runCli(['isolation', '--show', 'G2-item', '--db', testDatabaseUrl()]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('G2-item: write skew');
+    expect(run.stdout).toContain('── REPEATABLE READ: OCCURS');
+    expect(run.stdout).toMatch(/── SERIALIZABLE: prevented \(serialization failure\)\nstarting permutation: t1b t2b t1r t2r t1w t2w t1c t2c t2after\n/);
+    expect(run.stdout).toContain('ERROR:  could not serialize access due to read/write dependencies among transactions');
+  });
+});
