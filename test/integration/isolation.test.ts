@@ -83,6 +83,22 @@ describe('isolation specs, step by step', () => {
     expect(await leftovers()).toEqual({ sessions: 0, schemas: 0 });
   });
 
+  it('a step marked (*) counts as waiting at once, so the next step goes while it runs', async () => {
+    const file = join(tempDir(), 'marked.spec');
+    await writeFile(file, 'session s1\nstep slow { SELECT pg_sleep(0.3) AS slept; }\nsession s2\nstep quick { SELECT 1 AS one; }');
+    const result = await runSpecFile(file, { db: testDatabaseUrl(), permutations: ['slow(*) quick', 'slow quick'] });
+
+    expect(result.permutations[0]?.events).toEqual([
+      { kind: 'started', step: 'slow', waiting: true },
+      { kind: 'started', step: 'quick', waiting: false },
+      { kind: 'completed', step: 'slow' },
+    ]);
+    expect(result.permutations[1]?.events).toEqual([
+      { kind: 'started', step: 'slow', waiting: false },
+      { kind: 'started', step: 'quick', waiting: false },
+    ]);
+  });
+
   it('without permutation lines, runs every interleaving', async () => {
     const file = join(tempDir(), 'all.spec');
     await writeFile(file, 'session a\nstep a1 { SELECT 1 AS one; }\nstep a2 { SELECT 2 AS two; }\nsession b\nstep b1 { SELECT 3 AS three; }');
