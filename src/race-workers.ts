@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import { StartBarrier } from './barrier.js';
 import { abortReason, throwIfAborted } from './abort.js';
 import { BarrierError, errorMessage, WorkerError } from './errors.js';
+import type { ResolvedOptions } from './options.js';
 import type { WorkerResult, WorkerTarget, WorkerTask } from './protocol.js';
 import type { ScenarioRef } from './scenarios/load.js';
 import { createSemaphoreBuffer } from './sync/semaphore.js';
@@ -44,6 +45,21 @@ export interface RaceWorkersParams {
   /** Runs once the barrier has released the workers, alongside the race (opens the gate). */
   readonly afterRelease?: () => Promise<void>;
   readonly signal: AbortSignal;
+}
+
+/** The parts of a race's parameters that come straight from the options, whatever the engine. */
+export function raceSettingsOf(options: ResolvedOptions): Omit<RaceWorkersParams, 'target' | 'signal' | 'onProgress' | 'afterRelease'> {
+  return {
+    scenario: options.scenarioRef,
+    mode: options.mode.name,
+    params: options.params,
+    concurrency: options.concurrency,
+    operations: options.increments,
+    maxRetries: options.maxRetries,
+    backoffMs: options.backoffMs,
+    barrierTimeoutMs: options.barrierTimeoutMs,
+    timeline: options.timeline,
+  };
 }
 
 export interface RaceWorkersOutcome {

@@ -4,7 +4,7 @@ import type { ConnectionLoss, ErrorSample, RetryCause } from './protocol.js';
 import type { FailureCounts, WorkerTotals } from './report/aggregate.js';
 import type { LatencyBucket, LatencySummary } from './report/latency.js';
 import type { TimelineEvent } from './timeline/types.js';
-import type { Expectation, Verification } from './scenarios/types.js';
+import type { Expectation, RunContext, Verification, VerifyContext } from './scenarios/types.js';
 
 export type Verdict = 'RACE' | 'CORRECT';
 
@@ -126,6 +126,27 @@ export interface ResultInputs {
   readonly setupMs: number;
   readonly elapsedMs: number;
   readonly database: RaceResult['database'];
+}
+
+/** What every scenario function is told about a run with these options. */
+export function runContextOf(options: ResolvedOptions): RunContext {
+  return { mode: options.mode.name, workers: options.workers, iterations: options.increments, params: options.params };
+}
+
+/** What verification is told: the run, and what the workers reported. */
+export function verifyContextOf(options: ResolvedOptions, totals: WorkerTotals): VerifyContext {
+  return {
+    ...runContextOf(options),
+    operations: options.workers * options.increments,
+    succeeded: totals.succeeded,
+    failed: totals.failures.total,
+    inDoubt: totals.inDoubt,
+    notAttempted: totals.notAttempted,
+    outcomes: totals.outcomes,
+    retries: totals.retries,
+    failures: totals.failures,
+    errors: totals.errors,
+  };
 }
 
 const round = (value: number, places = 3) => Math.round(value * 10 ** places) / 10 ** places;

@@ -12,15 +12,15 @@ import { closeGate, GATE_WORKER_NICENESS, newGateKey, openGateWhenFull } from '.
 import { comparisonRunOptions, progressCallback, resolveEngine, resolveOptions } from './options.js';
 import { runSqliteRaces } from './engines/sqlite/run.js';
 import type { RaceOptions, RaceStage, ResolvedOptions } from './options.js';
-import { startWorkerPool } from './race-workers.js';
+import { raceSettingsOf, startWorkerPool } from './race-workers.js';
 import { aggregateResults } from './report/aggregate.js';
 import { summarizeRepeats } from './report/repeat.js';
 import type { RepeatedResult } from './report/repeat.js';
-import { buildResult } from './result.js';
+import { buildResult, runContextOf, verifyContextOf } from './result.js';
 import type { RaceResult } from './result.js';
 import { loadScenario, scenarioRef } from './scenarios/load.js';
 import type { ScenarioRef } from './scenarios/load.js';
-import type { ModeSpec, RunContext, Scenario, ScenarioInfo } from './scenarios/types.js';
+import type { ModeSpec, Scenario, ScenarioInfo } from './scenarios/types.js';
 import { tearDown, tearDownSchema } from './teardown.js';
 import type { RunResources } from './teardown.js';
 
@@ -89,10 +89,9 @@ async function raceOnce(
   step: Step,
   stage: (stage: RaceStage) => void,
 ): Promise<RaceResult> {
-  const { mode } = resolved;
   const { admin, database } = session;
   const startedAt = performance.now();
-  const context: RunContext = { mode: mode.name, workers: resolved.workers, iterations: resolved.increments, params: resolved.params };
+  const context = runContextOf(resolved);
 
   stage('setup');
   const schema = await step('creating the run schema', () => prepareRunSchema(admin, { name: resolved.schema, reuse: resolved.reuseSchema }));
@@ -105,13 +104,7 @@ async function raceOnce(
   const pool = resources.pool;
   if (!pool) throw new Error('the worker pool was not started');
   const outcome = await pool.race({
-    scenario: resolved.scenarioRef,
-    mode: mode.name,
-    params: resolved.params,
-    concurrency: resolved.concurrency,
-    operations: resolved.increments,
-    maxRetries: resolved.maxRetries,
-    backoffMs: resolved.backoffMs,
+    ...raceSettingsOf(resolved),
     target: {
       engine: 'postgres',
       connection: database.connection,
@@ -119,29 +112,14 @@ async function raceOnce(
       settings: { lockTimeoutMs: resolved.lockTimeoutMs, statementTimeoutMs: resolved.statementTimeoutMs },
       gate,
     },
-    barrierTimeoutMs: resolved.barrierTimeoutMs,
     onProgress: progressCallback(options, resolved),
-    timeline: resolved.timeline,
     ...(gate ? { afterRelease: () => openGateWhenFull(admin, gate, resolved.workers, resolved.barrierTimeoutMs) } : {}),
     signal,
   });
 
   stage('verify');
   const totals = aggregateResults(outcome.results);
-  const verification = await step('verifying the result', () =>
-    scenario.verify(admin, {
-      ...context,
-      operations: resolved.workers * resolved.increments,
-      succeeded: totals.succeeded,
-      failed: totals.failures.total,
-      inDoubt: totals.inDoubt,
-      notAttempted: totals.notAttempted,
-      outcomes: totals.outcomes,
-      retries: totals.retries,
-      failures: totals.failures,
-      errors: totals.errors,
-    }),
-  );
+  const verification = await step('verifying the result', () => scenario.verify(admin, verifyContextOf(resolved, totals)));
   if (scenario.teardown) await step(`tearing down ${scenario.name}`, () => scenario.teardown?.(admin, context) ?? Promise.resolve());
   throwIfAborted(signal);
 

@@ -6,10 +6,10 @@ import { abortReason, runSignal, throwIfAborted } from '../../abort.js';
 import { InvalidOptionError } from '../../errors.js';
 import { comparisonRunOptions, progressCallback, resolveOptions } from '../../options.js';
 import type { RaceOptions, RaceStage, ResolvedOptions } from '../../options.js';
-import { startWorkerPool } from '../../race-workers.js';
+import { raceSettingsOf, startWorkerPool } from '../../race-workers.js';
 import type { WorkerPool } from '../../race-workers.js';
 import { aggregateResults } from '../../report/aggregate.js';
-import { buildResult } from '../../result.js';
+import { buildResult, verifyContextOf } from '../../result.js';
 import type { RaceResult } from '../../result.js';
 import type { ModeSpec } from '../../scenarios/types.js';
 import { SharedMutex } from '../../sync/mutex.js';
@@ -61,13 +61,7 @@ async function raceOnSqlite(onProgress: ((done: number, elapsedMs: number) => vo
 
   stage('race');
   const outcome = await pool.race({
-    scenario: { kind: 'builtin', name: 'counter' },
-    mode: resolved.mode.name,
-    params: resolved.params,
-    concurrency: resolved.concurrency,
-    operations: resolved.increments,
-    maxRetries: resolved.maxRetries,
-    backoffMs: resolved.backoffMs,
+    ...raceSettingsOf(resolved),
     target: {
       engine: 'sqlite',
       file: files.file,
@@ -76,7 +70,6 @@ async function raceOnSqlite(onProgress: ((done: number, elapsedMs: number) => vo
       lockTimeoutMs: resolved.lockTimeoutMs,
       mutex: resolved.mutex?.buffer ?? new SharedMutex().buffer,
     },
-    barrierTimeoutMs: resolved.barrierTimeoutMs,
     onProgress,
     signal,
   });
@@ -85,21 +78,7 @@ async function raceOnSqlite(onProgress: ((done: number, elapsedMs: number) => vo
   const totals = aggregateResults(outcome.results);
   const reader = await openSqlite(files.file, BUSY_FOREVER_MS);
   try {
-    const verification = verifySqliteCounter(reader, {
-      mode: resolved.mode.name,
-      workers: resolved.workers,
-      iterations: resolved.increments,
-      params: resolved.params,
-      operations: resolved.workers * resolved.increments,
-      succeeded: totals.succeeded,
-      failed: totals.failures.total,
-      inDoubt: totals.inDoubt,
-      notAttempted: totals.notAttempted,
-      outcomes: totals.outcomes,
-      retries: totals.retries,
-      failures: totals.failures,
-      errors: totals.errors,
-    });
+    const verification = verifySqliteCounter(reader, verifyContextOf(resolved, totals));
     throwIfAborted(signal);
     return buildResult({
       options: resolved,
