@@ -1,38 +1,32 @@
 /** race-rig's programmatic API: `runRace(options)` returns what `race-rig --json` prints. */
-export { runRace } from './run-race.js';
-export { startEmbeddedPostgres } from './engines/embedded.js';
-export type { EmbeddedServer } from './engines/embedded.js';
+export { runComparison, runRace, runRepeatedRace } from './pipeline/api.js';
+export type { ComparisonOptions, ComparisonResult } from './pipeline/api.js';
+export { startEmbeddedPostgres } from './engines/postgres/embedded.js';
+export type { EmbeddedServer } from './engines/postgres/embedded.js';
+export { ENGINES } from './engines/registry.js';
+export type { Engine, EngineSession, EngineWorker, PreparedRun, StartKind } from './engines/types.js';
+export { COMMON_OPTIONS } from './options/common.js';
+export { DEFAULTS, LIMITS } from './options/defaults.js';
+export type { RaceOptions, RaceProgress, RaceStage, OptionsEcho } from './options/race-options.js';
 export { formatResult } from './report/format.js';
-export { DEFAULTS, LIMITS } from './options.js';
-export type { RaceOptions, RaceProgress, RaceStage } from './options.js';
-export { runComparison } from './compare.js';
-export type { ComparisonOptions, ComparisonResult } from './compare.js';
 export type { TimelineEvent, TimelineKind } from './timeline/types.js';
 export { lostWrites } from './timeline/analyze.js';
 export type { LostWrite } from './timeline/analyze.js';
 export { formatTimeline } from './report/format-timeline.js';
 export { junitReport } from './report/junit.js';
 export { htmlReport } from './report/html.js';
-export type { LatencyBucket } from './report/latency.js';
-export type { RaceResult, Verdict } from './result.js';
-export type {
-  AttemptResult,
-  Expectation,
-  ModeSpec,
-  RunContext,
-  Scenario,
-  Verification,
-  VerifyContext,
-  WorkerContext,
-  WorkerSession,
-} from './scenarios/types.js';
+export type { LatencyBucket } from './result/latency.js';
+export type { RaceResult, Verdict } from './result/types.js';
+export type { RepeatedResult, Spread } from './result/repeat.js';
+export type { AttemptResult, Expectation, ModeSpec, RunContext, ScenarioDefinition, Verification, VerifyContext, WorkerSession } from './scenarios/types.js';
 export { countVerification } from './scenarios/types.js';
-export { hasSqlstate, intParam, pick } from './scenarios/helpers.js';
-export type { StatementRunner } from './scenarios/statements.js';
-export { runRepeatedRace } from './run-race.js';
+export type { Scenario, WorkerContext } from './engines/postgres/scenarios/types.js';
+export type { SqliteScenario, SqliteWorkerContext } from './engines/sqlite/types.js';
+export { SCENARIOS } from './engines/postgres/scenarios/index.js';
+export { intParam, pick } from './scenarios/helpers.js';
+export { hasSqlstate } from './engines/postgres/sqlstate.js';
+export type { StatementRunner } from './engines/postgres/statements.js';
 export { OUTSIDE_HOLDER, SharedMutex } from './sync/mutex.js';
-export type { RepeatedResult, Spread } from './report/repeat.js';
-export { SCENARIOS } from './scenarios/index.js';
 export {
   RigError,
   InvalidOptionError,

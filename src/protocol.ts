@@ -1,6 +1,5 @@
 import type { RecordableHistogram } from 'node:perf_hooks';
-import type { GateKey } from './gate.js';
-import type { ScenarioRef } from './scenarios/load.js';
+import type { ScenarioRef } from './scenarios/types.js';
 import type { TimelineEvent } from './timeline/types.js';
 
 /**
@@ -9,50 +8,14 @@ import type { TimelineEvent } from './timeline/types.js';
  * copied into `ErrorSample` before they cross).
  */
 
-/** How a worker reaches the database; may hold a password, so it is never printed. */
-export interface ConnectionSpec {
-  readonly connectionString?: string;
-  readonly host?: string;
-  readonly port?: number;
-  readonly user?: string;
-  readonly password?: string;
-  readonly database?: string;
+/**
+ * What a worker thread needs to reach the run's data: plain data an engine defines (a connection
+ * and schema, a file), tagged with the engine's name, which also finds its thread side
+ * (src/engines/<engine>/worker.ts). May hold a password: never printed.
+ */
+export interface EngineTarget {
+  readonly engine: string;
 }
-
-export interface SessionSettings {
-  /** `lock_timeout` in ms (0: none). */
-  readonly lockTimeoutMs: number;
-  /** `statement_timeout` in ms (0: none). */
-  readonly statementTimeoutMs: number;
-}
-
-/** A PostgreSQL server: the worker opens a pg client in the run's schema. */
-export interface PostgresTarget {
-  readonly engine: 'postgres';
-  /** How the worker reaches the database; may hold a password, so it is never printed. */
-  readonly connection: ConnectionSpec;
-  readonly schema: string;
-  /** Session settings for the worker's connection. */
-  readonly settings: SessionSettings;
-  /** The server-side start gate to queue at after the barrier (--gate), or null. */
-  readonly gate: GateKey | null;
-}
-
-/** A SQLite file: the worker opens its own connection to it. */
-export interface SqliteTarget {
-  readonly engine: 'sqlite';
-  readonly file: string;
-  /** The file the `file-lock` mode locks (an OS advisory lock). */
-  readonly lockFile: string;
-  /** How long a statement waits for SQLite's own locks (busy_timeout), ms. */
-  readonly busyTimeoutMs: number;
-  /** How long the `mutex` and `file-lock` modes wait for their lock, ms (0: for ever). */
-  readonly lockTimeoutMs: number;
-  /** The cross-thread mutex of the `mutex` mode. */
-  readonly mutex: SharedArrayBuffer;
-}
-
-export type WorkerTarget = PostgresTarget | SqliteTarget;
 
 export interface WorkerTask {
   readonly index: number;
@@ -69,11 +32,9 @@ export interface WorkerTask {
   readonly backoffMs: number;
   readonly barrier: SharedArrayBuffer;
   readonly barrierTimeoutMs: number;
-  readonly target: WorkerTarget;
+  readonly target: EngineTarget;
   /** One Int32 the worker adds 1 to after each operation, for the progress bar; or null. */
   readonly progress: SharedArrayBuffer | null;
-  /** Whether this worker records its statements for `--timeline`. */
-  readonly timeline: boolean;
 }
 
 /**

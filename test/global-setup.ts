@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../src/engines/embedded.js';
+import { startEmbeddedPostgres } from '../src/engines/postgres/embedded.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs } from '../src/backoff.js';
 import type { ConnectionLoss, ErrorClassifier, ErrorSample, FailureKind, RetryCause } from '../src/protocol.js';
-import { createLatencyHistogram, recordMs } from '../src/report/latency.js';
-import type { LatencyHistogram } from '../src/report/latency.js';
+import { createLatencyHistogram, recordMs } from '../src/result/latency.js';
+import type { LatencyHistogram } from '../src/result/latency.js';
 import type { TimelineRecorder } from '../src/timeline/recorder.js';
 import type { AttemptResult, WorkerSession } from '../src/scenarios/types.js';
 

@@ -1,19 +1,28 @@
 import './skip-cloudflare-probe.js';
 import { threadId } from 'node:worker_threads';
-import { arriveAndWait, isBarrierBroken } from '../src/barrier.js';
+import type { EngineWorker, OpenWorker } from '../src/engines/types.js';
 import type { WorkerResult, WorkerTask } from '../src/protocol.js';
+import { arriveAndWait, isBarrierBroken } from '../src/sync/barrier.js';
 import { SharedSemaphore } from '../src/sync/semaphore.js';
 import { runOperations } from './operation-loop.js';
-import { openPostgresWorker } from './postgres-worker.js';
-import { openSqliteWorker } from './sqlite-worker.js';
+
+/**
+ * The engine's thread side, found by convention: src/engines/<name>/worker.ts. The bundler
+ * includes every engine's worker.ts in the worker bundle, so a new engine needs no line here.
+ */
+async function openEngineWorker(task: WorkerTask): Promise<EngineWorker> {
+  const engine = task.target.engine;
+  if (!/^[a-z][a-z0-9-]*$/.test(engine)) throw new Error(`not an engine name: ${engine}`);
+  const module = (await import(`../src/engines/${engine}/worker.ts`)) as { openWorker: OpenWorker };
+  return module.openWorker(task);
+}
 
 /**
  * One worker thread's whole run: its own connection, warmed up before the start barrier so that
  * connecting and preparing are never inside the race, then the critical section in a loop.
  */
 export default async function raceWorker(task: WorkerTask): Promise<WorkerResult> {
-  const { target } = task;
-  const engine = target.engine === 'sqlite' ? await openSqliteWorker(task, target) : await openPostgresWorker(task, target);
+  const engine = await openEngineWorker(task);
   try {
     const arrival = arriveAndWait(task.barrier, task.barrierTimeoutMs);
     if (arrival === 'broken') throw new Error('the start barrier was broken by the coordinator');

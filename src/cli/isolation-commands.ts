@@ -1,42 +1,43 @@
-import { InvalidOptionError } from '../errors.js';
 import { formatAnomaly, formatMatrix } from '../isolation/format-matrix.js';
 import { formatSpecRun } from '../isolation/format-spec.js';
 import { runIsolationMatrix } from '../isolation/matrix.js';
 import type { SpecRunOptions } from '../isolation/run-spec.js';
 import { runSpecFile } from '../isolation/spec-command.js';
-import type { CliArgs } from './options.js';
+import type { CliValues } from './parse.js';
 
-type Print = (text: string) => void;
+export interface SpecCommandIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly signal: AbortSignal | undefined;
+  readonly print: (text: string) => void;
+  readonly onLog: ((line: string) => void) | undefined;
+}
 
-function specRunOptions(args: CliArgs, db: string | undefined, signal: AbortSignal | undefined): SpecRunOptions {
-  for (const [given, flag] of [[args.junit !== undefined, '--junit'], [args.html !== undefined, '--html'], [args.explain, '--explain'], [args.timeline, '--timeline']] as const) {
-    if (given) throw new InvalidOptionError(`${flag} applies to races, not to isolation specs`);
-  }
+function specRunOptions(values: CliValues, io: SpecCommandIo): SpecRunOptions {
+  const db = values.db ?? (io.env.DATABASE_URL || undefined);
   return {
     ...(db === undefined ? {} : { db }),
-    ...(args.stepTimeout === undefined ? {} : { stepTimeoutMs: args.stepTimeout }),
-    timeoutMs: args.timeout,
-    ...(signal ? { signal } : {}),
+    ...(values.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: values.stepTimeoutMs }),
+    ...(values.timeoutMs === undefined ? {} : { timeoutMs: values.timeoutMs }),
+    ...(io.signal ? { signal: io.signal } : {}),
+    ...(io.onLog ? { onLog: io.onLog } : {}),
   };
 }
 
 /** `race-rig spec FILE`: the tester-style output, or the JSON. */
-export async function specCommand(file: string, args: CliArgs, db: string | undefined, signal: AbortSignal | undefined, print: Print): Promise<number> {
-  if (args.show !== undefined) throw new InvalidOptionError('--show goes with race-rig isolation');
+export async function specCommand(file: string, values: CliValues, io: SpecCommandIo): Promise<number> {
   const result = await runSpecFile(file, {
-    ...specRunOptions(args, db, signal),
-    permutations: args.permutation,
-    ...(args.isolation === undefined ? {} : { isolation: args.isolation }),
+    ...specRunOptions(values, io),
+    permutations: values.permutation ?? [],
+    ...(values.isolation === undefined ? {} : { isolation: values.isolation }),
   });
-  print(args.json ? JSON.stringify(result, null, 2) : formatSpecRun(result.sessions.length, result.permutations));
+  io.print(values.json ? JSON.stringify(result, null, 2) : formatSpecRun(result.sessions.length, result.permutations));
   return 0;
 }
 
 /** `race-rig isolation [--show ID]`: the anomaly matrix, or one anomaly's interleavings. */
-export async function isolationCommand(args: CliArgs, db: string | undefined, signal: AbortSignal | undefined, print: Print, color: boolean): Promise<number> {
-  if (args.permutation.length > 0 || args.isolation !== undefined) throw new InvalidOptionError('--permutation and --isolation go with race-rig spec; isolation runs every level');
-  const matrix = await runIsolationMatrix({ ...specRunOptions(args, db, signal), ...(args.show === undefined ? {} : { only: args.show }) });
-  if (args.json) print(JSON.stringify(matrix, null, 2));
-  else print(args.show === undefined ? formatMatrix(matrix, { color }) : formatAnomaly(matrix, { color }));
+export async function isolationCommand(values: CliValues, io: SpecCommandIo, color: boolean): Promise<number> {
+  const matrix = await runIsolationMatrix({ ...specRunOptions(values, io), ...(values.show === undefined ? {} : { only: values.show }) });
+  if (values.json) io.print(JSON.stringify(matrix, null, 2));
+  else io.print(values.show === undefined ? formatMatrix(matrix, { color }) : formatAnomaly(matrix, { color }));
   return 0;
 }

@@ -1,4 +1,4 @@
-import type { ConnectionSpec } from '../protocol.js';
+import type { ConnectionSpec } from '../engines/postgres/types.js';
 
 /**
  * The coordinator drives each session thread through a SharedArrayBuffer, as the start barrier

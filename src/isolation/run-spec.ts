@@ -1,12 +1,9 @@
 import type pg from 'pg';
-import { runSignal, throwIfAborted, untilAborted } from '../abort.js';
-import { connectCoordinator } from '../db/connect.js';
-import { prepareRunSchema } from '../db/schema.js';
-import { openDatabase } from '../engines/index.js';
-import type { Database } from '../engines/types.js';
+import { runSignal, untilAborted } from '../abort.js';
+import type { PostgresSettings } from '../engines/postgres/options.js';
+import { openPostgresSession } from '../engines/postgres/session.js';
+import type { PostgresSession } from '../engines/postgres/session.js';
 import { DatabaseError, errorMessage, RigError } from '../errors.js';
-import { tearDown, tearDownSchema } from '../teardown.js';
-import type { RunResources } from '../teardown.js';
 import { LEVELS } from './levels.js';
 import type { LevelName } from './levels.js';
 import { runPermutation } from './schedule.js';
@@ -22,15 +19,16 @@ export interface SpecRunOptions {
   /** The whole command's limit in ms (default 600000). */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Told what the rig is doing, a line at a time (the CLI prints them with --verbose). */
+  readonly onLog?: (line: string) => void;
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 const SESSION_START_TIMEOUT_MS = 30_000;
-/** Sessions per spec the embedded server is sized for. */
+/** Sessions per spec the server must have room for. */
 const MAX_SESSIONS = 20;
 
 export interface SpecDatabase {
-  readonly database: Database;
   readonly serverVersion: string;
   /**
    * One permutation on fresh data: a new schema, the spec's setup, a thread and connection per
@@ -39,70 +37,11 @@ export interface SpecDatabase {
   run(spec: Spec, permutation: readonly PermutationStep[], level: LevelName | null): Promise<PermutationOutcome>;
 }
 
-/**
- * Opens the database (embedded unless `db` is given) for a series of permutations and removes
- * everything at the end, also on error, abort or timeout.
- */
-export async function withSpecDatabase<T>(options: SpecRunOptions, use: (database: SpecDatabase) => Promise<T>): Promise<T> {
-  const { signal, dispose } = runSignal(options.signal, options.timeoutMs ?? 600_000);
-  const stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-  const resources: RunResources = {};
-  const sessions: SessionThread[] = [];
-  try {
-    const database = await openDatabase({ db: options.db ?? null, workers: MAX_SESSIONS });
-    resources.database = database;
-    throwIfAborted(signal);
-    const admin = await connectCoordinator(database);
-    resources.admin = admin;
-    const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
-    const serverVersion = rows[0]?.server_version ?? 'unknown';
-
-    const run = async (spec: Spec, permutation: readonly PermutationStep[], level: LevelName | null) => {
-      const schema = await prepareRunSchema(admin, { name: null, reuse: false });
-      resources.schema = schema;
-      try {
-        await step(`the spec's setup`, admin, spec.setup, signal);
-        const starting = await untilAborted(
-          Promise.allSettled(
-            spec.sessions.map((session) =>
-              SessionThread.start(
-                {
-                  name: session.name,
-                  connection: database.connection,
-                  schema: schema.name,
-                  isolation: level ? LEVELS[level] : null,
-                  setup: session.setup,
-                  steps: session.steps.map((s) => s.sql),
-                  teardown: session.teardown,
-                },
-                SESSION_START_TIMEOUT_MS,
-              ),
-            ),
-          ),
-          signal,
-        );
-        const started = starting.flatMap((settled) => (settled.status === 'fulfilled' ? [settled.value] : []));
-        sessions.push(...started);
-        const failed = starting.find((settled) => settled.status === 'rejected');
-        if (failed) throw new DatabaseError(`a spec session could not start: ${errorMessage(failed.reason)}`);
-        const outcome = await untilAborted(runPermutation(spec, permutation, new Map(started.map((thread) => [thread.name, thread])), admin, stepTimeoutMs), signal);
-        await stopSessions(sessions);
-        await step(`the spec's teardown`, admin, spec.teardown, signal);
-        return outcome;
-      } finally {
-        await stopSessions(sessions);
-        await tearDownSchema(resources, { keepSchema: false, always: true });
-      }
-    };
-    return await use({ database, serverVersion, run });
-  } finally {
-    await stopSessions(sessions);
-    await tearDown(resources, { keepSchema: false });
-    dispose();
-  }
+function specSettings(db: string | undefined): PostgresSettings {
+  return { db: db ?? null, gate: false, schema: null, reuseSchema: false, statementTimeoutMs: 0, timeline: false, lockTimeoutMs: 0, keep: false };
 }
 
-async function step(what: string, admin: pg.ClientBase, statements: readonly string[], signal: AbortSignal): Promise<void> {
+async function runSql(what: string, admin: pg.ClientBase, statements: readonly string[], signal: AbortSignal): Promise<void> {
   for (const sql of statements) {
     try {
       await untilAborted(admin.query(sql), signal);
@@ -114,4 +53,65 @@ async function step(what: string, admin: pg.ClientBase, statements: readonly str
 
 async function stopSessions(sessions: SessionThread[]): Promise<void> {
   await Promise.all(sessions.splice(0).map((session) => session.stop()));
+}
+
+async function startSessions(session: PostgresSession, spec: Spec, schema: string, level: LevelName | null, signal: AbortSignal, sessions: SessionThread[]): Promise<Map<string, SessionThread>> {
+  const starting = await untilAborted(
+    Promise.allSettled(
+      spec.sessions.map((specSession) =>
+        SessionThread.start(
+          {
+            name: specSession.name,
+            connection: session.server.connection,
+            schema,
+            isolation: level ? LEVELS[level] : null,
+            setup: specSession.setup,
+            steps: specSession.steps.map((step) => step.sql),
+            teardown: specSession.teardown,
+          },
+          SESSION_START_TIMEOUT_MS,
+        ),
+      ),
+    ),
+    signal,
+  );
+  const started = starting.flatMap((settled) => (settled.status === 'fulfilled' ? [settled.value] : []));
+  sessions.push(...started);
+  const failed = starting.find((settled) => settled.status === 'rejected');
+  if (failed) throw new DatabaseError(`a spec session could not start: ${errorMessage(failed.reason)}`);
+  return new Map(started.map((thread) => [thread.name, thread]));
+}
+
+async function runOnFreshData(session: PostgresSession, spec: Spec, permutation: readonly PermutationStep[], level: LevelName | null, signal: AbortSignal, stepTimeoutMs: number): Promise<PermutationOutcome> {
+  const fresh = await session.freshSchema(signal);
+  const sessions: SessionThread[] = [];
+  try {
+    await runSql(`the spec's setup`, session.admin, spec.setup, signal);
+    const threads = await startSessions(session, spec, fresh.schema.name, level, signal, sessions);
+    const outcome = await untilAborted(runPermutation(spec, permutation, threads, session.admin, stepTimeoutMs), signal);
+    await stopSessions(sessions);
+    await runSql(`the spec's teardown`, session.admin, spec.teardown, signal);
+    return outcome;
+  } finally {
+    await stopSessions(sessions);
+    await fresh.drop();
+  }
+}
+
+/**
+ * Opens a PostgreSQL engine session (embedded unless `db` is given) for a series of permutations,
+ * and closes it at the end, also on error, abort or timeout.
+ */
+export async function withSpecDatabase<T>(options: SpecRunOptions, use: (database: SpecDatabase) => Promise<T>): Promise<T> {
+  const { signal, dispose } = runSignal(options.signal, options.timeoutMs ?? 600_000);
+  const stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  let session: PostgresSession | undefined;
+  try {
+    session = await openPostgresSession({ settings: specSettings(options.db), signal, log: (line) => options.onLog?.(line), threadsMayStart: () => {}, clients: MAX_SESSIONS });
+    const open = session;
+    return await use({ serverVersion: open.serverVersion, run: (spec, permutation, level) => runOnFreshData(open, spec, permutation, level, signal, stepTimeoutMs) });
+  } finally {
+    await session?.close();
+    dispose();
+  }
 }

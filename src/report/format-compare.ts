@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
-import type { ComparisonResult } from '../compare.js';
-import type { RaceResult } from '../result.js';
+import type { ComparisonResult } from '../pipeline/api.js';
+import type { RaceResult } from '../result/types.js';
 import { databaseLabel } from './format.js';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });

@@ -1,4 +1,4 @@
-import type { RaceResult } from '../result.js';
+import type { RaceResult } from '../result/types.js';
 import type { ModeSpec, ScenarioInfo } from '../scenarios/types.js';
 
 const integer = new Intl.NumberFormat('en-US');

@@ -1,17 +1,17 @@
 import type { ScenarioInfo } from '../scenarios/types.js';
 
 export interface ListedScenario {
-  readonly engine: 'postgres' | 'sqlite';
+  readonly engine: string;
   readonly scenario: ScenarioInfo;
 }
 
-/** `race-rig list`: every scenario, its modes, and what each shows. */
-export function formatScenarioList(listed: readonly ListedScenario[]): string {
+/** `race-rig list`: every scenario of every engine, its modes, and what each shows. */
+export function formatScenarioList(listed: readonly ListedScenario[], defaultEngine: string): string {
   const width = Math.max(...listed.flatMap(({ scenario }) => scenario.modes.map((mode) => mode.name.length)));
   return listed
     .map(({ engine, scenario }) =>
       [
-        `${scenario.name}${engine === 'sqlite' ? ' (--engine sqlite)' : ''}: ${scenario.summary}`,
+        `${scenario.name}${engine === defaultEngine ? '' : ` (--engine ${engine})`}: ${scenario.summary}`,
         ...scenario.modes.map((mode) => `  ${mode.name.padEnd(width)}  ${(mode.outcome === 'race' ? 'RACE' : 'CORRECT').padEnd(7)}  ${mode.summary}`),
       ].join('\n'),
     )

@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { databaseLabel } from './format.js';
-import type { RepeatedResult, Spread } from './repeat.js';
+import type { RepeatedResult, Spread } from '../result/repeat.js';
 
 const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 

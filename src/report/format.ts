@@ -3,7 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { FAILURE_KINDS } from '../protocol.js';
 import type { FailureKind } from '../protocol.js';
-import type { RaceResult } from '../result.js';
+import type { RaceResult } from '../result/types.js';
 
 export interface FormatOptions {
   /** Use colours (the CLI passes whether stdout is a colour terminal). */
@@ -75,7 +75,7 @@ function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
       'start spread': [
         result.startSpreadMs === null
           ? 'n/a'
-          : `${duration(result.startSpreadMs)} (server clock, first critical statements; ${result.options.gate ? 'barrier + server gate' : 'barrier'})`,
+          : `${duration(result.startSpreadMs)} (${result.database.engine === 'sqlite' ? 'process' : 'server'} clock, first critical statements; ${result.start === 'gate' ? 'barrier + server gate' : 'barrier'})`,
       ],
     },
     { 'set-up': [`${duration(result.setupMs)} to release ${result.threads} threads`] },

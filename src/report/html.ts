@@ -1,4 +1,4 @@
-import type { RaceResult } from '../result.js';
+import type { RaceResult } from '../result/types.js';
 import { lostWrites } from '../timeline/analyze.js';
 import type { TimelineEvent } from '../timeline/types.js';
 import { COMPARISON_HEAD, comparisonRow, expectedText } from './format-compare.js';

@@ -1,6 +1,6 @@
 import junitModule from 'junit-report-builder';
 import type { Builder } from 'junit-report-builder';
-import type { RaceResult } from '../result.js';
+import type { RaceResult } from '../result/types.js';
 
 // A CommonJS module whose types declare an ES default export: at run time the default import is
 // the builder itself, for the type checker it is a namespace holding it.

@@ -1,6 +1,6 @@
 import { lostWrites, timelineWindow } from '../timeline/analyze.js';
 import type { TimelineEvent, TimelineKind } from '../timeline/types.js';
-import type { LatencyBucket } from './latency.js';
+import type { LatencyBucket } from '../result/latency.js';
 
 /** Text for HTML and SVG: nothing a value holds can open a tag. */
 export function escapeHtml(text: string): string {

@@ -1,5 +1,4 @@
 import { InvalidOptionError } from '../errors.js';
-import { sqlstateOf } from '../db/sqlstate.js';
 
 /**
  * Small tools the built-in scenarios share; a scenario module can import them from 'race-rig'.
@@ -23,11 +22,6 @@ export function intParam(params: Readonly<Record<string, string>>, name: string,
     throw new InvalidOptionError(`--param ${name} must be a whole number from ${min} to ${max} (got '${raw}')`);
   }
   return value;
-}
-
-/** Whether an error is the database's with this SQLSTATE (a business outcome, not a failure). */
-export function hasSqlstate(error: unknown, code: string): boolean {
-  return sqlstateOf(error) === code;
 }
 
 export const integer = new Intl.NumberFormat('en-US');

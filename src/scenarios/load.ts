@@ -1,11 +1,16 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors.js';
-import { SCENARIOS } from './index.js';
-import type { Scenario } from './types.js';
+import type { AnyScenario, ModeSpec, ScenarioInfo, ScenarioRef } from './types.js';
 
-/** How a worker thread finds the scenario again: by built-in name, or by module URL. */
-export type ScenarioRef = { readonly kind: 'builtin'; readonly name: string } | { readonly kind: 'module'; readonly url: string };
+/** The engine a scenario module runs on when it does not say. */
+export const DEFAULT_SCENARIO_ENGINE = 'postgres';
+
+/** What loading needs of an engine: its name and its built-in scenarios. */
+export interface ScenarioSource {
+  readonly name: string;
+  readonly scenarios: Readonly<Record<string, AnyScenario>>;
+}
 
 /** `--scenario` is a built-in name, or a path to a module (it starts with . or /, or ends in .js/.mjs/.ts). */
 export function scenarioRef(nameOrPath: string, cwd = process.cwd()): ScenarioRef {
@@ -17,8 +22,8 @@ export function scenarioRef(nameOrPath: string, cwd = process.cwd()): ScenarioRe
 const FUNCTIONS = ['setup', 'worker', 'verify'] as const;
 
 /** Checks that a module's export has the scenario's shape; says what is missing if not. */
-export function validateScenario(value: unknown, source: string): Scenario {
-  const candidate = value as Partial<Scenario> | null | undefined;
+export function validateScenario(value: unknown, source: string): AnyScenario {
+  const candidate = value as Partial<AnyScenario> | null | undefined;
   const problems: string[] = [];
   if (typeof candidate !== 'object' || candidate === null) {
     problems.push('no default export or export named `scenario`');
@@ -31,26 +36,38 @@ export function validateScenario(value: unknown, source: string): Scenario {
     for (const name of FUNCTIONS) if (typeof candidate[name] !== 'function') problems.push(`${name}()`);
   }
   if (problems.length > 0) throw new InvalidOptionError(`${source} is not a race-rig scenario: it lacks ${problems.join(', ')}`);
-  const scenario = candidate as Scenario;
+  const scenario = candidate as AnyScenario;
   return typeof scenario.summary === 'string' ? scenario : { ...scenario, summary: '' };
 }
 
-export async function loadScenario(ref: ScenarioRef): Promise<Scenario> {
-  if (ref.kind === 'builtin') {
-    const scenario = Object.hasOwn(SCENARIOS, ref.name) ? SCENARIOS[ref.name] : undefined;
-    if (!scenario) {
-      throw new InvalidOptionError(
-        `unknown --scenario '${ref.name}'; choose one of: ${Object.keys(SCENARIOS).join(', ')}, or give the path of a scenario module`,
-      );
-    }
-    return scenario;
-  }
+function builtin(name: string, engine: ScenarioSource): AnyScenario {
+  const scenario = Object.hasOwn(engine.scenarios, name) ? engine.scenarios[name] : undefined;
+  if (scenario) return scenario;
+  throw new InvalidOptionError(
+    `unknown --scenario '${name}' for --engine ${engine.name}; choose one of: ${Object.keys(engine.scenarios).join(', ')}, or give the path of a scenario module`,
+  );
+}
+
+async function fromModule(url: string, engine: ScenarioSource): Promise<AnyScenario> {
+  const path = fileURLToPath(url);
   let module: { default?: unknown; scenario?: unknown };
   try {
-    module = (await import(ref.url)) as typeof module;
+    module = (await import(url)) as typeof module;
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new InvalidOptionError(`cannot load the scenario module ${fileURLToPath(ref.url)}: ${reason}`);
+    throw new InvalidOptionError(`cannot load the scenario module ${path}: ${reason}`);
   }
-  return validateScenario(module.scenario ?? module.default, fileURLToPath(ref.url));
+  const scenario = validateScenario(module.scenario ?? module.default, path);
+  const wanted = scenario.engine ?? DEFAULT_SCENARIO_ENGINE;
+  if (wanted !== engine.name) throw new InvalidOptionError(`${path} is a scenario for --engine ${wanted}, not ${engine.name}`);
+  return scenario;
+}
+
+/** The scenario a reference names, on this engine: one of its built-ins, or a module written for it. */
+export function loadScenario(ref: ScenarioRef, engine: ScenarioSource): Promise<AnyScenario> {
+  return ref.kind === 'builtin' ? Promise.resolve(builtin(ref.name, engine)) : fromModule(ref.url, engine);
+}
+
+export function findMode(scenario: ScenarioInfo, mode: string): ModeSpec | undefined {
+  return scenario.modes.find((spec) => spec.name === mode);
 }

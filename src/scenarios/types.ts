@@ -1,9 +1,8 @@
-import type pg from 'pg';
-import type { StatementRunner } from './statements.js';
-
 /**
- * The scenario interface. Built-in scenarios implement exactly this, and so does a module given
- * as `--scenario ./file.js` (its default export, or an export named `scenario`).
+ * The scenario interface, for every engine. Each engine fills in what its scenarios get: the
+ * coordinator's database handle (`Db`: a pg client, a SQLite connection) and each worker
+ * thread's context (`Worker`). Built-in scenarios implement exactly this, and so does a module
+ * given as `--scenario ./file.js` (its default export, or an export named `scenario`).
  */
 
 /** What a run is expected to show: the invariant breaks (`race`) or holds (`correct`). */
@@ -31,16 +30,10 @@ export interface RunContext {
   readonly params: Readonly<Record<string, string>>;
 }
 
-export interface WorkerContext extends RunContext {
+/** What every worker thread's context holds, whatever the engine adds to it. */
+export interface BaseWorkerContext extends RunContext {
   /** This worker's index, 0 to workers − 1. */
   readonly worker: number;
-  /** The worker's own connection, already open, `search_path` set to the run's schema. */
-  readonly client: pg.ClientBase;
-  /**
-   * Named prepared statements on that client. A statement that selects `sql.serverNow` reports
-   * the server's start time, from which the rig measures the start spread.
-   */
-  readonly sql: StatementRunner;
 }
 
 /**
@@ -101,24 +94,32 @@ export interface Verification {
   readonly figures?: Readonly<Record<string, number>>;
 }
 
-export interface Scenario {
+export interface ScenarioDefinition<Db, Worker extends BaseWorkerContext> {
   readonly name: string;
   readonly summary: string;
+  /** The engine it runs on (default `postgres`). */
+  readonly engine?: string;
   /** What one operation is called in reports (default "operation"/"operations"). */
   readonly unit?: { readonly one: string; readonly many: string };
   readonly modes: readonly ModeSpec[];
-  /** Creates the tables and data, in the run's schema (the `search_path`). */
-  setup(db: pg.ClientBase, context: RunContext): Promise<void>;
+  /** Creates the tables and data, in the run's schema (the `search_path`) or file. */
+  setup(db: Db, context: RunContext): Promise<void> | void;
   /** Prepares one worker thread's critical section; runs in that thread. */
-  worker(context: WorkerContext): Promise<WorkerSession> | WorkerSession;
+  worker(context: Worker): Promise<WorkerSession> | WorkerSession;
   /** Reads the truth back after every worker finished and judges the invariant. */
-  verify(db: pg.ClientBase, context: VerifyContext): Promise<Verification>;
+  verify(db: Db, context: VerifyContext): Promise<Verification> | Verification;
   /** Optional: undoes what `setup` did outside the run's schema (the rig drops the schema). */
-  teardown?(db: pg.ClientBase, context: RunContext): Promise<void>;
+  teardown?(db: Db, context: RunContext): Promise<void> | void;
 }
 
+/** A scenario of any engine, as the pipeline carries it; its engine casts it back. */
+export type AnyScenario = ScenarioDefinition<never, never>;
+
 /** What option checking and reports need of a scenario, whichever engine runs it. */
-export type ScenarioInfo = Pick<Scenario, 'name' | 'summary' | 'unit' | 'modes'>;
+export type ScenarioInfo = Pick<AnyScenario, 'name' | 'summary' | 'unit' | 'modes'>;
+
+/** How a worker thread finds the scenario again: by built-in name, or by module URL. */
+export type ScenarioRef = { readonly kind: 'builtin'; readonly name: string } | { readonly kind: 'module'; readonly url: string };
 
 const integer = new Intl.NumberFormat('en-US');
 

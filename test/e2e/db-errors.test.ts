@@ -32,6 +32,13 @@ describe('--db problems, each with its own message', () => {
     expectOneLineFailure(run, /: database "no_such_db" does not exist \(create it, or name another database in --db\)$/m, new URL(testDatabaseUrl()).password);
   });
 
+  it('sslmode=require on a server without SSL: one line, no library warning', async () => {
+    const run = await runCli(['--db', dbWith((url) => url.searchParams.set('sslmode', 'require')), '-w', '2']);
+
+    expectOneLineFailure(run, /^race-rig: cannot connect to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres\?sslmode=require: The server does not support SSL connections$/m, new URL(testDatabaseUrl()).password);
+    expect(run.stderr).not.toContain('SECURITY WARNING');
+  });
+
   it('max_connections too low for the workers, before any thread starts', async () => {
     // The shared test server allows 150 connections.
     const run = await runCli(['--db', testDatabaseUrl(), '-w', '200']);

@@ -1,4 +1,4 @@
-import type { RaceResult } from '../../src/result.js';
+import type { RaceResult } from '../../src/result/types.js';
 
 /** A finished run as runRace returns it: 100 × 100 on counter/lost, with --expect correct. */
 export const race: RaceResult = {
@@ -45,6 +45,7 @@ export const race: RaceResult = {
   database: { engine: 'embedded', url: 'postgres://postgres:***@127.0.0.1:5555/postgres', serverVersion: '18.4', schema: 'race_rig_x', schemaKept: false },
   expectation: { expected: 'correct', met: false },
   warnings: [],
+  start: 'barrier',
   options: {
     engine: 'postgres',
     file: null,

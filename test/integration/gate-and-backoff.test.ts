@@ -1,6 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { runRace } from 'race-rig';
 import { readAndDropSchema, testDatabaseUrl, withClient } from '../helpers/database.js';
+import { testRole } from '../helpers/roles.js';
+
+/** The session lock the coordinator closes the gate with; revoked, the gate cannot close. */
+const GATE_LOCK_FUNCTION = 'pg_catalog.pg_advisory_lock(integer, integer)';
+
+describe('the start', () => {
+  it('uses the server gate by default on PostgreSQL, and the barrier alone with gate: false', async () => {
+    const gated = await runRace({ db: testDatabaseUrl(), mode: 'inplace', workers: 4, increments: 5 });
+    const plain = await runRace({ db: testDatabaseUrl(), mode: 'inplace', workers: 4, increments: 5, gate: false });
+
+    expect(gated).toMatchObject({ start: 'gate', options: { gate: true }, warnings: [] });
+    expect(plain).toMatchObject({ start: 'barrier', options: { gate: false }, warnings: [] });
+  });
+
+  it('falls back to the barrier, and says so, where the server does not let the gate close', async () => {
+    const db = await testRole('gateless_racer', 'gateless-pw', { grants: ['GRANT CREATE ON DATABASE postgres TO gateless_racer'] });
+    await withClient((client) => client.query(`REVOKE EXECUTE ON FUNCTION ${GATE_LOCK_FUNCTION} FROM PUBLIC`));
+    try {
+      const result = await runRace({ db, mode: 'inplace', workers: 4, increments: 10, keep: true });
+      const held = await readAndDropSchema(result.database.schema);
+
+      expect(result.start).toBe('barrier');
+      expect(result.warnings).toEqual([
+        'the server gate could not be closed (permission denied for function pg_advisory_lock); the workers started at the barrier alone',
+      ]);
+      expect(held.counter).toBe(40);
+      expect(result).toMatchObject({ verdict: 'CORRECT', actual: 40, options: { gate: true } });
+    } finally {
+      await withClient((client) => client.query(`GRANT EXECUTE ON FUNCTION ${GATE_LOCK_FUNCTION} TO PUBLIC`));
+    }
+  });
+});
 
 describe('--gate: the server-side start gate', () => {
   it.each([4, 24])('opens for %i workers, and no increment is lost or doubled on the way', async (workers) => {

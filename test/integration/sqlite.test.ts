@@ -46,7 +46,7 @@ describe('SQLite: one file, a connection per worker thread', () => {
     ['mutex', 'delete'],
     ['file-lock', 'wal'],
     ['inplace', 'delete'],
-  ])('%s (journal %s) ends exact in the file', async (mode, journal) => {
+  ] as const)('%s (journal %s) ends exact in the file', async (mode, journal) => {
     const result = await runRace({ engine: 'sqlite', file, keep: true, mode, journal, workers: 8, increments: 50 });
 
     expect(counterInFile()).toBe(400);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerResult } from '../../src/protocol.js';
-import { aggregateResults, startSpread } from '../../src/report/aggregate.js';
-import { createLatencyHistogram, recordMs } from '../../src/report/latency.js';
+import { aggregateResults, startSpread } from '../../src/result/aggregate.js';
+import { createLatencyHistogram, recordMs } from '../../src/result/latency.js';
 
 function workerResult(overrides: Partial<WorkerResult> & { latenciesMs?: number[] }): WorkerResult {
   const histogram = createLatencyHistogram();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arriveAndWait, StartBarrier } from '../../src/barrier.js';
+import { arriveAndWait, StartBarrier } from '../../src/sync/barrier.js';
 
 describe('StartBarrier', () => {
   it('resolves allArrived once every party has arrived', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerSession } from '../../src/scenarios/types.js';
-import { classifyPostgresError } from '../../src/db/sqlstate.js';
+import { classifyPostgresError } from '../../src/engines/postgres/sqlstate.js';
 import { runOperations } from '../../workers/operation-loop.js';
-import { postgresClassifier } from '../../workers/postgres-worker.js';
+import { postgresClassifier } from '../../src/engines/postgres/worker.js';
 import type { LoopOptions } from '../../workers/operation-loop.js';
 
 /** A scripted session: each attempt takes the next step, a result or an error to throw. */

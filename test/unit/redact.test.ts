@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passwordOf, redactUrl, scrubSecrets } from '../../src/db/redact.js';
+import { passwordOf, redactUrl, scrubSecrets } from '../../src/redact.js';
 
 describe('password redaction', () => {
   it('masks the password of a connection URL and keeps the rest', () => {

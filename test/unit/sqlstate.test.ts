@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureKindOf, isConnectionLost, sqlstateOf } from '../../src/db/sqlstate.js';
+import { failureKindOf, isConnectionLost, sqlstateOf } from '../../src/engines/postgres/sqlstate.js';
 
 describe('SQLSTATE classification', () => {
   it('reads the code of a driver error and nothing else', () => {

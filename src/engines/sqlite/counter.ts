@@ -1,17 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import type BetterSqlite3 from 'better-sqlite3';
 import { countVerification } from '../../scenarios/types.js';
-import type { AttemptResult, ModeSpec, Verification, VerifyContext, WorkerSession } from '../../scenarios/types.js';
-import type { SharedMutex } from '../../sync/mutex.js';
+import type { AttemptResult, ModeSpec, WorkerSession } from '../../scenarios/types.js';
 import { LockTimeoutError } from './file-lock.js';
-import type { FileLock } from './file-lock.js';
+import type { SqliteDb, SqliteScenario, SqliteWorkerContext } from './types.js';
 
 /**
  * The counter scenario on SQLite: every worker thread has its own connection to one database
  * file, as many apps (and the classic TaskRunner post) have.
  */
-type Db = BetterSqlite3.Database;
-
 const USER_ID = 1;
 
 export const SQLITE_COUNTER_MODES: readonly ModeSpec[] = [
@@ -102,73 +98,29 @@ export const SQLITE_COUNTER_MODES: readonly ModeSpec[] = [
   },
 ];
 
-export const SQLITE_COUNTER = {
-  name: 'counter',
-  summary: 'Every worker thread increments the same counter in one SQLite file.',
-  unit: { one: 'increment', many: 'increments' },
-  modes: SQLITE_COUNTER_MODES,
-} as const;
+type Attempt = () => Promise<AttemptResult>;
 
-/** Creates the counter (again, for a repetition), in a file whose journal mode is set already. */
-export function setUpSqliteCounter(db: Db): void {
-  db.exec(`
-    DROP TABLE IF EXISTS user_counter;
-    CREATE TABLE user_counter (user_id INTEGER PRIMARY KEY, counter INTEGER NOT NULL DEFAULT 0, version INTEGER NOT NULL DEFAULT 0);
-    INSERT INTO user_counter (user_id) VALUES (${USER_ID});`);
-}
-
-export function verifySqliteCounter(db: Db, context: VerifyContext): Verification {
-  const counter = db.prepare('SELECT counter FROM user_counter WHERE user_id = ?').pluck().get(USER_ID);
-  return countVerification('counter = successful increments', 'counter', Number(counter ?? 0), context);
-}
-
-export interface SqliteWorkerContext {
-  readonly mode: string;
-  readonly worker: number;
-  readonly db: Db;
-  readonly mutex: SharedMutex;
-  readonly fileLock: FileLock;
-  readonly lockTimeoutMs: number;
-}
-
-export interface SqliteCounterSession extends WorkerSession {
-  /** Process clock (epoch ms) at the first critical statement, or null before one ran. */
-  firstStatementAtMs(): number | null;
-}
-
-export function sqliteCounterSession({ mode, worker, db, mutex, fileLock, lockTimeoutMs }: SqliteWorkerContext): SqliteCounterSession {
+/** The attempts of each mode, on one worker's connection. */
+function attempts({ worker, db, mutex, fileLock, lockTimeoutMs, markStart }: SqliteWorkerContext): Record<string, Attempt> {
   const read = db.prepare('SELECT counter FROM user_counter WHERE user_id = ?').pluck();
   const write = db.prepare('UPDATE user_counter SET counter = ? WHERE user_id = ?');
   const increment = db.prepare('UPDATE user_counter SET counter = counter + 1 WHERE user_id = ?');
-  let firstStatementAt: number | null = null;
-  // SQLite has no server clock: the start is taken on the process clock, shared by all threads.
-  const mark = () => {
-    firstStatementAt ??= performance.timeOrigin + performance.now();
-  };
   const readModifyWrite = () => {
+    markStart();
     write.run(Number(read.get(USER_ID) ?? 0) + 1, USER_ID);
   };
-
-  const attempts: Record<string, () => Promise<AttemptResult>> = {
-    lost: async () => {
-      mark();
-      readModifyWrite();
-    },
-    deferred: async () => {
-      mark();
-      db.exec('BEGIN DEFERRED');
-      readModifyWrite();
-      db.exec('COMMIT');
-    },
-    immediate: async () => {
-      const started = performance.now();
-      db.exec('BEGIN IMMEDIATE');
-      const lockWaitMs = performance.now() - started;
-      mark();
-      readModifyWrite();
-      db.exec('COMMIT');
-      return { lockWaitMs };
-    },
+  const inTransaction = (begin: string) => {
+    const started = performance.now();
+    db.exec(begin);
+    const lockWaitMs = performance.now() - started;
+    readModifyWrite();
+    db.exec('COMMIT');
+    return { lockWaitMs: begin === 'BEGIN IMMEDIATE' ? lockWaitMs : 0 };
+  };
+  return {
+    lost: async () => readModifyWrite(),
+    deferred: async () => inTransaction('BEGIN DEFERRED'),
+    immediate: async () => inTransaction('BEGIN IMMEDIATE'),
     mutex: async () => {
       const started = performance.now();
       if (!mutex.lock(worker + 1, lockTimeoutMs)) {
@@ -179,7 +131,6 @@ export function sqliteCounterSession({ mode, worker, db, mutex, fileLock, lockTi
       }
       const lockWaitMs = performance.now() - started;
       try {
-        mark();
         readModifyWrite();
       } finally {
         mutex.unlock();
@@ -189,7 +140,6 @@ export function sqliteCounterSession({ mode, worker, db, mutex, fileLock, lockTi
     'file-lock': async () => {
       const lockWaitMs = await fileLock.lock(lockTimeoutMs);
       try {
-        mark();
         readModifyWrite();
       } finally {
         fileLock.unlock();
@@ -197,11 +147,35 @@ export function sqliteCounterSession({ mode, worker, db, mutex, fileLock, lockTi
       return { lockWaitMs };
     },
     inplace: async () => {
-      mark();
+      markStart();
       increment.run(USER_ID);
     },
   };
-  const attempt = attempts[mode];
-  if (!attempt) throw new Error(`counter on SQLite has no mode '${mode}'`);
-  return { attempt, firstStatementAtMs: () => firstStatementAt };
 }
+
+export const sqliteCounter: SqliteScenario = {
+  name: 'counter',
+  summary: 'Every worker thread increments the same counter in one SQLite file.',
+  engine: 'sqlite',
+  unit: { one: 'increment', many: 'increments' },
+  modes: SQLITE_COUNTER_MODES,
+
+  /** Creates the counter (again, for a repetition), in a file whose journal mode is set already. */
+  setup(db: SqliteDb) {
+    db.exec(`
+      DROP TABLE IF EXISTS user_counter;
+      CREATE TABLE user_counter (user_id INTEGER PRIMARY KEY, counter INTEGER NOT NULL DEFAULT 0, version INTEGER NOT NULL DEFAULT 0);
+      INSERT INTO user_counter (user_id) VALUES (${USER_ID});`);
+  },
+
+  worker(context): WorkerSession {
+    const attempt = attempts(context)[context.mode];
+    if (!attempt) throw new Error(`counter on SQLite has no mode '${context.mode}'`);
+    return { attempt };
+  },
+
+  verify(db, context) {
+    const counter = db.prepare('SELECT counter FROM user_counter WHERE user_id = ?').pluck().get(USER_ID);
+    return countVerification('counter = successful increments', 'counter', Number(counter ?? 0), context);
+  },
+};

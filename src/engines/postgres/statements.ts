@@ -1,0 +1,91 @@
+import type pg from 'pg';
+import { performance } from 'node:perf_hooks';
+import { wallClockMs } from '../../timeline/recorder.js';
+import type { TimelineRecorder } from '../../timeline/recorder.js';
+
+/**
+ * The server's `now()` in epoch milliseconds with microsecond fraction, as column `t`.
+ * `now()` is the arrival time of the statement that started the transaction: the statement
+ * itself in autocommit mode, the `BEGIN` inside a transaction. That makes it the server-side
+ * start of the critical section, which is what the start spread is measured on.
+ */
+export const SERVER_NOW_MS = '(extract(epoch FROM now()) * 1000)::float8 AS t';
+
+/**
+ * Runs a worker's statements as named prepared statements on its own client: each text is
+ * parsed and planned once per connection (during warm-up), then only bound and executed.
+ */
+export class StatementRunner {
+  private readonly names = new Map<string, string>();
+  /** `t` of the first row that carried one since the last reset. */
+  private firstServerTime: number | null = null;
+
+  /** `recorder` notes every statement for `--timeline` (only the first few workers have one). */
+  constructor(
+    private readonly client: pg.ClientBase,
+    private readonly recorder: TimelineRecorder | null = null,
+  ) {}
+
+  /** Select this (`SELECT …, ${'$'}{sql.serverNow} FROM …`) in the critical section's first statement. */
+  get serverNow(): string {
+    return SERVER_NOW_MS;
+  }
+
+  /** A statement without parameters (`BEGIN`, `COMMIT`) over the simple protocol. */
+  async simple(text: string): Promise<void> {
+    await this.query(text, []);
+  }
+
+  /** Runs a statement and returns how many rows it changed or returned. */
+  async run(text: string, values: unknown[]): Promise<number> {
+    const result = await this.query(this.prepared(text, values), values);
+    return result.rowCount ?? 0;
+  }
+
+  async row<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T | undefined> {
+    const result = await this.query<T>(this.prepared(text, values), values);
+    const row = result.rows[0];
+    if (this.firstServerTime === null && typeof row?.t === 'number') this.firstServerTime = row.t;
+    return row;
+  }
+
+  /** Server clock (epoch ms) of the first statement since `resetServerTime` that selected `SERVER_NOW_MS`. */
+  firstServerTimeMs(): number | null {
+    return this.firstServerTime;
+  }
+
+  /** Forgets the warm-up's statements, so the next one marks the start of the race. */
+  resetServerTime(): void {
+    this.firstServerTime = null;
+  }
+
+  /** As `row`, and how long the statement took (a lock wait shows up here). */
+  async timedRow<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<{ row: T | undefined; ms: number }> {
+    const started = performance.now();
+    const row = await this.row<T>(text, values);
+    return { row, ms: performance.now() - started };
+  }
+
+  private async query<T extends pg.QueryResultRow>(statement: string | pg.QueryConfig, values: unknown[]): Promise<pg.QueryResult<T>> {
+    if (!this.recorder) return this.client.query<T>(statement);
+    const text = typeof statement === 'string' ? statement : statement.text;
+    const startMs = wallClockMs();
+    try {
+      const result = await this.client.query<T>(statement);
+      this.recorder.statement(text, values, startMs, { row: result.rows[0], rows: result.rowCount ?? result.rows.length });
+      return result;
+    } catch (error) {
+      this.recorder.statement(text, values, startMs, { error });
+      throw error;
+    }
+  }
+
+  private prepared(text: string, values: unknown[]): pg.QueryConfig {
+    let name = this.names.get(text);
+    if (!name) {
+      name = `race_rig_${this.names.size}`;
+      this.names.set(text, name);
+    }
+    return { name, text, values };
+  }
+}

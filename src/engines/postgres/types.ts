@@ -1,0 +1,42 @@
+import type { GateKey } from './gate.js';
+
+/**
+ * How the coordinator and the workers reach a PostgreSQL server: node-postgres client settings,
+ * already parsed (so that no worker thread parses a URL again). May hold a password: never print it.
+ */
+export interface ConnectionSpec {
+  readonly host?: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
+  readonly database?: string;
+  readonly ssl?: boolean | Readonly<Record<string, unknown>>;
+}
+
+/** A PostgreSQL server a session can use: one the rig started, or one the user runs. */
+export interface PostgresServer {
+  readonly kind: 'embedded' | 'external';
+  readonly connection: ConnectionSpec;
+  /** Where the server is, safe to print. */
+  readonly displayUrl: string;
+  /** Stops what the rig started; a no-op for a server the rig did not start. */
+  stop(): Promise<void>;
+  /** What went wrong with a server the rig started (it exited, say), or null while it is fine. */
+  trouble(): string | null;
+}
+
+/** What a PostgreSQL worker thread connects with: plain data, cloned into each thread. */
+export interface PostgresTarget {
+  readonly engine: 'postgres';
+  /** May hold a password: never printed. */
+  readonly connection: ConnectionSpec;
+  readonly schema: string;
+  /** `lock_timeout` in ms (0: none). */
+  readonly lockTimeoutMs: number;
+  /** `statement_timeout` in ms (0: none). */
+  readonly statementTimeoutMs: number;
+  /** The server-side start gate to queue at after the barrier, or null for the barrier alone. */
+  readonly gate: GateKey | null;
+  /** Whether the first few workers record their statements (--timeline). */
+  readonly timeline: boolean;
+}

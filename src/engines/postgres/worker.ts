@@ -1,0 +1,94 @@
+import pg from 'pg';
+import type { ErrorClassifier, WorkerTask } from '../../protocol.js';
+import { findMode, loadScenario } from '../../scenarios/load.js';
+import { TimelineRecorder } from '../../timeline/recorder.js';
+import { TIMELINE_WORKERS } from '../../timeline/types.js';
+import type { EngineWorker, OpenWorker } from '../types.js';
+import { GATE_LOCK_SQL, GATE_SLEEP_SQL } from './gate.js';
+import { SCENARIOS } from './scenarios/index.js';
+import type { Scenario } from './scenarios/types.js';
+import { classifyPostgresError, sqlstateOf } from './sqlstate.js';
+import { StatementRunner } from './statements.js';
+import type { PostgresTarget } from './types.js';
+
+/** The worker's session settings, as the connection's `options` (like libpq's PGOPTIONS). */
+function sessionOptions({ schema, lockTimeoutMs, statementTimeoutMs }: PostgresTarget): string {
+  return [
+    `-c search_path=${schema}`,
+    ...(lockTimeoutMs > 0 ? [`-c lock_timeout=${lockTimeoutMs}`] : []),
+    ...(statementTimeoutMs > 0 ? [`-c statement_timeout=${statementTimeoutMs}`] : []),
+  ].join(' ');
+}
+
+/**
+ * The error that broke the connection, when the driver reported it between queries: the next
+ * query then only says the client is "not queryable", and the recorded error is the real cause.
+ */
+export function postgresClassifier(connectionError: () => unknown): ErrorClassifier {
+  return (thrown) => classifyPostgresError(sqlstateOf(thrown) === null ? (connectionError() ?? thrown) : thrown);
+}
+
+/**
+ * Queues the worker at the server gate (see gate.ts). Not awaited: the first critical statement
+ * is sent right behind these and waits in the backend's socket buffer until the gate opens.
+ */
+function gateHooks(client: pg.Client, target: PostgresTarget): Pick<EngineWorker, 'released' | 'check'> {
+  let gateError: unknown;
+  const onGateError = (error: unknown) => {
+    gateError ??= error;
+  };
+  return {
+    released: () => {
+      if (!target.gate) return;
+      client.query(GATE_LOCK_SQL, [target.gate.namespace, target.gate.key]).catch(onGateError);
+      client.query(GATE_SLEEP_SQL).catch(onGateError);
+    },
+    check: () => {
+      if (gateError !== undefined) throw new Error(`the server gate failed: ${gateError instanceof Error ? gateError.message : String(gateError)}`);
+    },
+  };
+}
+
+/** A worker on PostgreSQL: its own pg client in the run's schema, the scenario's session on it. */
+export const openWorker: OpenWorker = async (task: WorkerTask) => {
+  const target = task.target as PostgresTarget;
+  const scenario = (await loadScenario(task.scenario, { name: 'postgres', scenarios: SCENARIOS })) as unknown as Scenario;
+  const mode = findMode(scenario, task.mode);
+  if (!mode) throw new Error(`scenario ${scenario.name} has no mode '${task.mode}'`);
+  const client = new pg.Client({
+    ...target.connection,
+    application_name: `race-rig worker ${task.index} ${target.schema}`,
+    options: sessionOptions(target),
+    // Behind the gate, the first critical statement must be on the wire before the gate opens.
+    pipeline: target.gate !== null,
+  } as pg.ClientConfig);
+  // Without a listener, a connection dropped between queries would crash the thread.
+  let connectionError: unknown;
+  client.on('error', (error) => {
+    connectionError ??= error;
+  });
+  try {
+    await client.connect();
+    const timeline = target.timeline && task.index < TIMELINE_WORKERS ? new TimelineRecorder(task.index) : null;
+    const sql = new StatementRunner(client, timeline);
+    const session = await scenario.worker({ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index, client, sql });
+    await session.warmUp?.();
+    sql.resetServerTime();
+    return {
+      session,
+      retries: mode.retries,
+      timeline,
+      classify: postgresClassifier(() => connectionError),
+      rollback: () => client.query('ROLLBACK').then(
+        () => undefined,
+        () => undefined,
+      ),
+      firstStatementAtMs: () => sql.firstServerTimeMs(),
+      ...gateHooks(client, target),
+      close: () => client.end().catch(() => undefined),
+    };
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+};

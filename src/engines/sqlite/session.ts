@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidOptionError } from '../../errors.js';
+import { SharedMutex } from '../../sync/mutex.js';
+import { runStep } from '../step.js';
+import type { EngineSession, PlannedRun, PreparedRun, SessionRequest } from '../types.js';
+import { openSqlite } from './open.js';
+import type { SqliteSettings } from './options.js';
+import type { SqliteDb, SqliteScenario, SqliteTarget } from './types.js';
+
+/** How long the coordinator's statements wait for SQLite's locks (busy_timeout), and the workers' with --lock-timeout 0. */
+const BUSY_FOREVER_MS = 2 ** 31 - 1;
+
+interface SqliteFiles {
+  readonly file: string;
+  readonly lockFile: string;
+  /** The temp directory to delete at the end, when the rig made the file. */
+  readonly tempDir: string | null;
+}
+
+function tablesIn(db: SqliteDb): Set<string> {
+  return new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+}
+
+/** Runs `use` on a fresh connection to the file, closing it afterwards. */
+async function withDb<T>(file: string, use: (db: SqliteDb) => T | Promise<T>): Promise<T> {
+  const db = await openSqlite(file, BUSY_FOREVER_MS);
+  try {
+    return await use(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The rig's temp file, or --file, which must not hold tables of someone else's unless --keep says the run may work beside them. */
+async function openFiles(settings: SqliteSettings): Promise<SqliteFiles> {
+  if (settings.file === null) {
+    const tempDir = await mkdtemp(join(tmpdir(), 'race-rig-sqlite-'));
+    return { file: join(tempDir, 'race.db'), lockFile: join(tempDir, 'race.db.lock'), tempDir };
+  }
+  const { file } = settings;
+  const tables = existsSync(file) ? await withDb(file, tablesIn) : new Set<string>();
+  if (tables.size > 0 && !settings.keep) {
+    throw new InvalidOptionError(`--file ${file} already has tables (${[...tables].join(', ')}); pick another file, or pass --keep to run beside them`);
+  }
+  return { file, lockFile: `${file}.lock`, tempDir: null };
+}
+
+async function prepareRun(files: SqliteFiles, settings: SqliteSettings, run: PlannedRun): Promise<PreparedRun> {
+  const scenario = run.scenario as unknown as SqliteScenario;
+  const tablesBefore = await withDb(files.file, (db) => {
+    db.pragma(`journal_mode = ${settings.journal.toUpperCase()}`);
+    return tablesIn(db);
+  });
+  const drop = async () => {
+    if (run.keep) return [];
+    await withDb(files.file, (db) => {
+      for (const table of tablesIn(db)) if (!tablesBefore.has(table)) db.exec(`DROP TABLE IF EXISTS "${table.replaceAll('"', '""')}"`);
+    });
+    return [];
+  };
+  await runStep(`setting up ${scenario.name}`, () => withDb(files.file, (db) => scenario.setup(db, run.context)), run.signal);
+  const target: SqliteTarget = {
+    engine: 'sqlite',
+    file: files.file,
+    lockFile: files.lockFile,
+    busyTimeoutMs: settings.lockTimeoutMs > 0 ? settings.lockTimeoutMs : BUSY_FOREVER_MS,
+    lockTimeoutMs: settings.lockTimeoutMs,
+    mutex: (settings.mutex ?? new SharedMutex()).buffer,
+  };
+  return {
+    target,
+    start: 'barrier',
+    warnings: [],
+    schema: '',
+    kept: run.keep,
+    verify: (context) =>
+      runStep(
+        'verifying the result',
+        () =>
+          withDb(files.file, async (db) => {
+            const verification = await scenario.verify(db, context);
+            await scenario.teardown?.(db, run.context);
+            return verification;
+          }),
+        run.signal,
+      ),
+    drop,
+  };
+}
+
+/**
+ * A SQLite session: one database file (the rig's temp file, or --file) shared by every worker
+ * thread, each with its own connection. No server: the threads may start at once.
+ */
+export async function openSqliteSession(request: SessionRequest<SqliteSettings>): Promise<EngineSession> {
+  const { settings } = request;
+  request.threadsMayStart(0);
+  const files = await openFiles(settings);
+  const version = await withDb(files.file, (db) => String(db.prepare('SELECT sqlite_version()').pluck().get()));
+  request.log(`SQLite ${version}, file ${files.file}`);
+  return {
+    kind: 'sqlite',
+    url: files.file,
+    serverVersion: version,
+    prepare: (run) => prepareRun(files, settings, run),
+    trouble: () => null,
+    close: async () => {
+      if (files.tempDir) await rm(files.tempDir, { recursive: true, force: true });
+      else if (!settings.keep) await rm(files.lockFile, { force: true });
+      return [];
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { performance } from 'node:perf_hooks';
+import type { WorkerTask } from '../../protocol.js';
+import { findMode, loadScenario } from '../../scenarios/load.js';
+import { SharedMutex } from '../../sync/mutex.js';
+import type { OpenWorker } from '../types.js';
+import { classifySqliteError } from './classify.js';
+import { FileLock } from './file-lock.js';
+import { openSqlite } from './open.js';
+import { SQLITE_SCENARIOS } from './scenarios.js';
+import type { SqliteScenario, SqliteTarget } from './types.js';
+
+/** A worker on SQLite: its own connection to the file, plus the mutex and the file lock. */
+export const openWorker: OpenWorker = async (task: WorkerTask) => {
+  const target = task.target as SqliteTarget;
+  const scenario = (await loadScenario(task.scenario, { name: 'sqlite', scenarios: SQLITE_SCENARIOS })) as unknown as SqliteScenario;
+  const mode = findMode(scenario, task.mode);
+  if (!mode) throw new Error(`${scenario.name} on SQLite has no mode '${task.mode}'`);
+  const db = await openSqlite(target.file, target.busyTimeoutMs);
+  const fileLock = await FileLock.open(target.lockFile);
+  let startedAt: number | null = null;
+  try {
+    const session = await scenario.worker({
+      mode: mode.name,
+      workers: task.workers,
+      iterations: task.operations,
+      params: task.params,
+      worker: task.index,
+      db,
+      mutex: new SharedMutex(target.mutex),
+      fileLock,
+      lockTimeoutMs: target.lockTimeoutMs,
+      markStart: () => {
+        startedAt ??= performance.timeOrigin + performance.now();
+      },
+    });
+    await session.warmUp?.();
+    startedAt = null;
+    return {
+      session,
+      retries: mode.retries,
+      // SQLite statements are not recorded (--timeline is PostgreSQL's).
+      timeline: null,
+      classify: classifySqliteError,
+      rollback: async () => {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      },
+      firstStatementAtMs: () => startedAt,
+      released: () => {},
+      check: () => {},
+      close: async () => {
+        fileLock.close();
+        db.close();
+      },
+    };
+  } catch (error) {
+    fileLock.close();
+    db.close();
+    throw error;
+  }
+};

@@ -1,0 +1,106 @@
+import { DEFAULT_ENGINE, ENGINES } from '../engines/registry.js';
+import type { Engine } from '../engines/types.js';
+import { InvalidOptionError } from '../errors.js';
+import { findMode, loadScenario, scenarioRef } from '../scenarios/load.js';
+import type { AnyScenario, ModeSpec, ScenarioRef } from '../scenarios/types.js';
+import { COMMON_OPTIONS, defaultBarrierTimeoutMs } from './common.js';
+import type { CommonSettings } from './common.js';
+import { checkNumber, isGiven, resolveValues } from './define.js';
+import type { OptionSpec } from './define.js';
+import type { OptionsEcho, RaceOptions } from './race-options.js';
+
+/** The engine and scenario a run names, loaded: all a comparison needs to know its modes. */
+export interface RaceBase {
+  readonly engine: Engine;
+  readonly scenarioRef: ScenarioRef;
+  readonly scenario: AnyScenario;
+}
+
+/** One run, every option checked and every default filled in. */
+export interface ResolvedRace extends RaceBase {
+  readonly mode: ModeSpec;
+  readonly common: CommonSettings;
+  /** The engine's own settings (its `resolve`). */
+  readonly settings: unknown;
+  readonly echo: OptionsEcho;
+}
+
+export function engineNamed(name: string): Engine {
+  if (!Object.hasOwn(ENGINES, name)) throw new InvalidOptionError(`unknown --engine '${name}'; choose one of: ${Object.keys(ENGINES).join(', ')}`);
+  return ENGINES[name as keyof typeof ENGINES] as unknown as Engine;
+}
+
+/** Another engine's flags are a mistake, not something to ignore. */
+function refuseForeignOptions(engine: Engine, options: RaceOptions): void {
+  const given = options as unknown as Readonly<Record<string, unknown>>;
+  const foreign = Object.values(ENGINES)
+    .filter((other) => other.name !== engine.name)
+    .flatMap((other) => Object.entries(other.options as Record<string, OptionSpec>))
+    .filter(([key]) => isGiven(given[key]) && !Object.hasOwn(engine.options, key))
+    .map(([, spec]) => `--${spec.flag}`);
+  if (foreign.length > 0) throw new InvalidOptionError(`${foreign.join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to --engine ${engine.name}`);
+}
+
+export async function resolveBase(options: RaceOptions): Promise<RaceBase> {
+  const engine = engineNamed(options.engine ?? DEFAULT_ENGINE);
+  refuseForeignOptions(engine, options);
+  const ref = scenarioRef(options.scenario ?? COMMON_OPTIONS.scenario.default);
+  return { engine, scenarioRef: ref, scenario: await loadScenario(ref, engine) };
+}
+
+function modeOf(scenario: AnyScenario, name: string | undefined): ModeSpec {
+  const wanted = name ?? (scenario.name === 'counter' ? 'lost' : scenario.modes[0]?.name ?? '');
+  const mode = findMode(scenario, wanted);
+  if (!mode) throw new InvalidOptionError(`unknown --mode '${wanted}' for ${scenario.name}; choose one of: ${scenario.modes.map((spec) => spec.name).join(', ')}`);
+  return mode;
+}
+
+function resolveCommon(options: RaceOptions, scenario: AnyScenario, mode: ModeSpec): CommonSettings {
+  const values = resolveValues(COMMON_OPTIONS, options as unknown as Readonly<Record<string, unknown>>);
+  const { workers, backoffMs } = values;
+  if ((values.maxRetries !== undefined || backoffMs > 0) && !mode.retries) {
+    const retrying = scenario.modes.filter((spec) => spec.retries).map((spec) => spec.name);
+    throw new InvalidOptionError(`--max-retries and --backoff apply to the modes that retry (${retrying.join(', ') || 'none here'}), not to '${mode.name}'`);
+  }
+  return {
+    workers,
+    increments: values.increments,
+    params: { ...values.params },
+    concurrency: options.concurrency === undefined ? workers : checkNumber(COMMON_OPTIONS.concurrency, options.concurrency, workers),
+    maxRetries: values.maxRetries ?? Number.POSITIVE_INFINITY,
+    backoffMs,
+    barrierTimeoutMs: values.barrierTimeoutMs ?? defaultBarrierTimeoutMs(workers),
+    lockTimeoutMs: values.lockTimeoutMs,
+    timeoutMs: values.timeoutMs,
+    keep: values.keep,
+    expect: values.expect ?? null,
+  };
+}
+
+/** What an option of another engine says in the echo: off, its default, or nothing. */
+function offValue(spec: OptionSpec): unknown {
+  if (spec.type === 'boolean') return false;
+  return spec.type === 'number' ? (spec.default ?? null) : null;
+}
+
+function echoOf(base: RaceBase, mode: ModeSpec, common: CommonSettings, settings: unknown): OptionsEcho {
+  const { scenario: _scenario, mode: _mode, ...commonKeys } = COMMON_OPTIONS;
+  const echo: Record<string, unknown> = { engine: base.engine.name, scenario: base.scenario.name, mode: mode.name };
+  for (const key of Object.keys(commonKeys)) echo[key] = common[key as keyof CommonSettings];
+  echo.maxRetries = Number.isFinite(common.maxRetries) ? common.maxRetries : null;
+  for (const engine of Object.values(ENGINES)) {
+    for (const [key, spec] of Object.entries(engine.options as Record<string, OptionSpec>)) {
+      if (spec.echo === false) continue;
+      echo[key] = engine.name === base.engine.name ? (settings as Record<string, unknown>)[key] : offValue(spec);
+    }
+  }
+  return echo as OptionsEcho;
+}
+
+/** One run of the base's scenario: its mode, and every option checked against it. */
+export function resolveRace(base: RaceBase, options: RaceOptions): ResolvedRace {
+  const mode = modeOf(base.scenario, options.mode);
+  const common = resolveCommon(options, base.scenario, mode);
+  const settings = base.engine.resolve(options as unknown as Readonly<Record<string, unknown>>, common);
+  return { ...base, mode, common, settings, echo: echoOf(base, mode, common, settings) };
+}

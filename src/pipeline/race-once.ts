@@ -1,0 +1,73 @@
+import { performance } from 'node:perf_hooks';
+import { throwIfAborted } from '../abort.js';
+import type { EngineSession, PreparedRun } from '../engines/types.js';
+import type { RaceOptions, RaceStage } from '../options/race-options.js';
+import type { ResolvedRace } from '../options/resolve.js';
+import type { WorkerPool } from '../pool/types.js';
+import { aggregateResults } from '../result/aggregate.js';
+import { buildResult, runContextOf, verifyContextOf } from '../result/build.js';
+import type { RaceResult } from '../result/types.js';
+
+export interface RaceContext {
+  readonly session: EngineSession;
+  readonly pool: WorkerPool;
+  readonly options: RaceOptions;
+  readonly signal: AbortSignal;
+  readonly stage: (stage: RaceStage) => void;
+  /** Holds the prepared run until its data is dropped, so that a failure can drop it after the threads are gone. */
+  readonly current: { prepared?: PreparedRun };
+}
+
+function progressCallback(race: ResolvedRace, options: RaceOptions): ((done: number, elapsedMs: number) => void) | undefined {
+  const { onProgress } = options;
+  if (!onProgress) return undefined;
+  const total = race.common.workers * race.common.increments;
+  return (done, elapsedMs) => onProgress({ scenario: race.scenario.name, mode: race.mode.name, done, total, elapsedMs });
+}
+
+/**
+ * One race on fresh data: prepare, release the workers, verify against the database, drop the
+ * data. `startedAt` (performance.now()) is where its set-up time counts from: the start of the
+ * command for the first run, its own preparation for the next.
+ */
+export async function raceOnce(race: ResolvedRace, context: RaceContext, startedAt = performance.now()): Promise<RaceResult> {
+  const { session, pool, signal, stage, current } = context;
+  stage('setup');
+  const prepared = await session.prepare({ scenario: race.scenario, context: runContextOf(race), keep: race.common.keep, barrierTimeoutMs: race.common.barrierTimeoutMs, signal });
+  current.prepared = prepared;
+  stage('race');
+  const onProgress = progressCallback(race, context.options);
+  const outcome = await pool.race({
+    task: {
+      scenario: race.scenarioRef,
+      mode: race.mode.name,
+      workers: race.common.workers,
+      operations: race.common.increments,
+      params: race.common.params,
+      maxRetries: race.common.maxRetries,
+      backoffMs: race.common.backoffMs,
+      target: prepared.target,
+    },
+    concurrency: race.common.concurrency,
+    barrierTimeoutMs: race.common.barrierTimeoutMs,
+    ...(onProgress ? { onProgress } : {}),
+    ...(prepared.afterRelease ? { afterRelease: prepared.afterRelease } : {}),
+    signal,
+  });
+  stage('verify');
+  const totals = aggregateResults(outcome.results);
+  const verification = await prepared.verify(verifyContextOf(race, totals));
+  throwIfAborted(signal);
+  current.prepared = undefined;
+  const leftovers = await prepared.drop();
+  return buildResult({
+    race,
+    totals,
+    verification,
+    setupMs: outcome.releasedAt - startedAt,
+    elapsedMs: outcome.elapsedMs,
+    database: { engine: session.kind, url: session.url, serverVersion: session.serverVersion, schema: prepared.schema, schemaKept: prepared.kept },
+    start: prepared.start,
+    warnings: [...prepared.warnings, ...leftovers],
+  });
+}

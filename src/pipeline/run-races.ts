@@ -1,0 +1,94 @@
+import { performance } from 'node:perf_hooks';
+import { abortReason, runSignal, throwIfAborted } from '../abort.js';
+import type { EngineSession } from '../engines/types.js';
+import { DatabaseError, InvalidOptionError } from '../errors.js';
+import type { RaceOptions, RaceStage } from '../options/race-options.js';
+import type { ResolvedRace } from '../options/resolve.js';
+import { startThreadPool } from '../pool/threads.js';
+import type { StartPool, WorkerPool } from '../pool/types.js';
+import { planRaces } from './plan.js';
+import type { RunShape } from './plan.js';
+import { raceOnce } from './race-once.js';
+import type { RaceContext } from './race-once.js';
+import type { RaceResult } from '../result/types.js';
+
+/** What the pipeline started so far; each is undone at the end, whatever happened. */
+interface Started {
+  pool?: WorkerPool;
+  session?: EngineSession;
+  readonly current: RaceContext['current'];
+}
+
+/** A failure caused by a server the rig started dying says so, whatever broke first. */
+function explainFailure(error: unknown, session: EngineSession | undefined): unknown {
+  const trouble = session?.trouble();
+  return trouble ? new DatabaseError(trouble) : error;
+}
+
+function withLeftovers(error: unknown, leftovers: readonly string[]): unknown {
+  if (leftovers.length === 0 || !(error instanceof Error)) return error;
+  error.message = `${error.message}; also, ${leftovers.join('; ')}`;
+  return error;
+}
+
+/** Undoes what was started, in an order that cannot deadlock: threads, then the run's data, then the session. */
+async function tearDown(started: Started): Promise<string[]> {
+  await started.pool?.destroy().catch(() => undefined);
+  const leftovers = (await started.current.prepared?.drop().catch(() => [])) ?? [];
+  started.current.prepared = undefined;
+  return [...leftovers, ...((await started.session?.close()) ?? [])];
+}
+
+/** Opens the engine's session; the threads start when the engine says they may. */
+async function openSession(first: ResolvedRace, started: Started, signal: AbortSignal, options: RaceOptions, startPool: StartPool): Promise<EngineSession> {
+  const session = await first.engine.open({
+    settings: first.settings,
+    common: first.common,
+    signal,
+    threadsMayStart: (niceness) => {
+      started.pool ??= startPool(first.common.workers, niceness);
+      options.onLog?.(`${first.common.workers} worker threads starting`);
+    },
+    log: (line) => options.onLog?.(line),
+  });
+  started.session = session;
+  started.pool ??= startPool(first.common.workers, 0);
+  throwIfAborted(signal);
+  return session;
+}
+
+/**
+ * The one race pipeline, for every engine: plan every run (checking every option before
+ * anything starts), open the engine's session once, and for each run prepare fresh data, race,
+ * verify and drop it; at the end, or on failure, abort or --timeout, tear everything down.
+ */
+export async function runRaces(options: RaceOptions, shape: RunShape, startPool: StartPool = startThreadPool): Promise<RaceResult[]> {
+  const startedAt = performance.now();
+  const plan = await planRaces(options, shape);
+  const first = plan[0];
+  if (!first) throw new InvalidOptionError('there is nothing to run');
+  const { signal, dispose } = runSignal(options.signal, first.common.timeoutMs);
+  const stage = (name: RaceStage) => {
+    options.onStage?.(name);
+    options.onLog?.(`stage: ${name}`);
+  };
+  const started: Started = { current: {} };
+  const results: RaceResult[] = [];
+  let failure: unknown;
+  try {
+    throwIfAborted(signal);
+    stage('database');
+    const session = await openSession(first, started, signal, options, startPool);
+    const context: RaceContext = { session, pool: started.pool as WorkerPool, options, signal, stage, current: started.current };
+    for (const race of plan) results.push(await raceOnce(race, context, results.length === 0 ? startedAt : undefined));
+  } catch (error) {
+    // Once interrupted, whatever broke next (a server that got the terminal's Ctrl-C too, say) is a consequence.
+    failure = signal.aborted ? abortReason(signal) : explainFailure(error, started.session);
+  }
+  stage('cleanup');
+  const leftovers = await tearDown(started);
+  dispose();
+  if (failure !== undefined) throw withLeftovers(failure, leftovers);
+  const last = results.length - 1;
+  return results.map((result, index) => (index === last && leftovers.length > 0 ? { ...result, warnings: [...result.warnings, ...leftovers] } : result));
+}
