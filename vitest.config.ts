@@ -7,7 +7,8 @@ export default defineConfig({
     alias: { 'race-rig': fileURLToPath(new URL('./dist/index.js', import.meta.url)) },
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    // The heavy load tests run with `npm run test:load` (vitest.load.config.ts).
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     // Each test already runs up to dozens of threads on a 2-core machine: one file at a time.
     fileParallelism: false,
