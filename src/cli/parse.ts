@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../errors.js';
 import { checkChoice, checkNumber, checkPairs, defaultShown, isGiven } from '../options/define.js';
 import type { Command, OptionSpec, OptionValues } from '../options/define.js';
 import type { COMMON_OPTIONS } from '../options/common.js';
-import type { EngineOptionValues } from '../options/race-options.js';
+import type { EngineOptionValues } from '../race/options.js';
 import { allOptions } from './options.js';
 import type { CLI_OPTIONS, ENGINE_OPTION } from './options.js';
 

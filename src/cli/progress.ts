@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { RaceProgress } from '../options/race-options.js';
+import type { RaceProgress } from '../race/options.js';
 
 export interface ProgressDisplay {
   readonly onProgress: (progress: RaceProgress) => void;

@@ -1,7 +1,7 @@
 import { DEFAULT_ENGINE } from '../engines/registry.js';
 import { InvalidOptionError } from '../errors.js';
-import type { RaceOptions } from '../options/race-options.js';
-import { engineNamed, resolveBase, resolveRace } from '../options/resolve.js';
+import type { RaceOptions } from '../race/options.js';
+import { engineNamed, resolveBase, resolveRace } from '../race/resolve.js';
 import { runComparison, runRace, runRepeatedRace } from '../pipeline/api.js';
 import { formatResult } from '../report/format.js';
 import { formatComparison } from '../report/format-compare.js';

@@ -46,142 +46,184 @@ interface Running {
 }
 
 /**
- * Runs one permutation: each step is handed to its session's thread in turn. A step that does not
- * complete is asked about, as PostgreSQL's isolation tester does, with
+ * One permutation in progress: each step is handed to its session's thread in turn. A step that
+ * does not complete is asked about, as PostgreSQL's isolation tester does, with
  * pg_isolation_test_session_is_blocked(pid, the sessions' pids) from the control connection; once
  * the server says it waits for a lock, it is marked waiting and the next step goes. After each
  * step, the waiting steps that have completed since are reported, in the order they completed. A
  * step for a session that is still waiting first waits for that session. Whatever stays blocked
  * longer than `stepTimeoutMs` is cancelled (pg_cancel_backend), never waited for for ever.
  */
-export async function runPermutation(
-  spec: Spec,
-  permutation: readonly PermutationStep[],
-  sessions: ReadonlyMap<string, SessionThread>,
-  control: pg.ClientBase,
-  stepTimeoutMs: number,
-): Promise<PermutationOutcome> {
-  const steps = new Map(spec.sessions.flatMap((session) => session.steps.map((step, index) => [step.name, { step, index }] as const)));
-  const pids = [...sessions.values()].map((session) => session.pid);
-  const events: ScheduleEvent[] = [];
-  const finished: Running[] = [];
-  const waiting: Running[] = [];
-  const completed = new Set<string>();
-  const timedOut = new Set<string>();
+class PermutationRun {
+  private readonly events: ScheduleEvent[] = [];
+  private readonly finished: Running[] = [];
+  private readonly waiting: Running[] = [];
+  private readonly completed = new Set<string>();
+  private readonly timedOut = new Set<string>();
+  private readonly steps: Map<string, { readonly step: SpecStep; readonly index: number }>;
+  private readonly pids: number[];
 
-  const isBlocked = async (running: Running) => {
-    const { rows } = await control.query<{ blocked: boolean }>('SELECT pg_catalog.pg_isolation_test_session_is_blocked($1, $2) AS blocked', [running.session.pid, pids]);
+  constructor(
+    spec: Spec,
+    private readonly sessions: ReadonlyMap<string, SessionThread>,
+    private readonly control: pg.ClientBase,
+    private readonly stepTimeoutMs: number,
+  ) {
+    this.steps = new Map(spec.sessions.flatMap((session) => session.steps.map((step, index) => [step.name, { step, index }] as const)));
+    this.pids = [...sessions.values()].map((session) => session.pid);
+  }
+
+  async run(permutation: readonly PermutationStep[]): Promise<PermutationOutcome> {
+    for (const marker of permutation) {
+      if (!(await this.runStep(marker))) break;
+    }
+    await this.finish();
+    const byStep = new Map(this.finished.map((running) => [running.spec.name, running]));
+    return {
+      permutation,
+      events: this.events,
+      steps: permutation.flatMap(({ step }) => {
+        const running = byStep.get(step);
+        if (!running?.result) return [];
+        const { outputs, error, notices } = running.result;
+        return [{ step, session: running.spec.session, sql: running.spec.sql, blocked: running.blocked, outputs, error, notices, timedOut: this.timedOut.has(step) }];
+      }),
+    };
+  }
+
+  private async isBlocked(running: Running): Promise<boolean> {
+    const { rows } = await this.control.query<{ blocked: boolean }>('SELECT pg_catalog.pg_isolation_test_session_is_blocked($1, $2) AS blocked', [running.session.pid, this.pids]);
     return rows[0]?.blocked === true;
-  };
-  const blockersDone = (running: Running) => running.marker.blockers.every((blocker) => completed.has(blocker));
-  const isDone = (running: Running) => running.result !== null && blockersDone(running);
+  }
+
+  private blockersDone(running: Running): boolean {
+    return running.marker.blockers.every((blocker) => this.completed.has(blocker));
+  }
+
+  private isDone(running: Running): boolean {
+    return running.result !== null && this.blockersDone(running);
+  }
+
   /** Still to be counted as waiting: the server says so, or a marker does. */
-  const stillWaiting = async (running: Running) =>
-    (running.marker.blockedAtOnce && running.result === null) || (running.result !== null && !blockersDone(running)) || (running.result === null && (await isBlocked(running)));
-  const complete = (running: Running) => {
-    completed.add(running.spec.name);
-    finished.push(running);
-  };
+  private async stillWaiting(running: Running): Promise<boolean> {
+    if (running.marker.blockedAtOnce && running.result === null) return true;
+    if (running.result !== null) return !this.blockersDone(running);
+    return this.isBlocked(running);
+  }
+
+  private complete(running: Running): void {
+    this.completed.add(running.spec.name);
+    this.finished.push(running);
+  }
 
   /** Reports the waiting steps that completed, in order; false once nothing more can complete now. */
-  const collect = () => {
-    const done = waiting.filter(isDone).sort((a, b) => a.arrivedAt - b.arrivedAt);
+  private collect(): boolean {
+    const done = this.waiting.filter((running) => this.isDone(running)).sort((a, b) => a.arrivedAt - b.arrivedAt);
     for (const running of done) {
-      waiting.splice(waiting.indexOf(running), 1);
-      events.push({ kind: 'completed', step: running.spec.name });
-      complete(running);
+      this.waiting.splice(this.waiting.indexOf(running), 1);
+      this.events.push({ kind: 'completed', step: running.spec.name });
+      this.complete(running);
     }
     return done.length > 0;
-  };
+  }
+
   /** Lets waiting steps complete until all that remain wait for a lock, or `until` says stop. */
-  const drain = async (deadline: number, until: () => boolean = () => false) => {
+  private async drain(deadline: number, until: () => boolean = () => false): Promise<void> {
     for (;;) {
-      if (collect()) continue;
+      if (this.collect()) continue;
       if (until() || Date.now() > deadline) return;
       let anyRunning = false;
-      for (const running of waiting) if (!(await stillWaiting(running))) anyRunning = true;
+      for (const running of this.waiting) if (!(await this.stillWaiting(running))) anyRunning = true;
       if (!anyRunning && !until()) return;
       await sleep(POLL_MS);
     }
-  };
-  const cancel = async (running: Running) => {
-    timedOut.add(running.spec.name);
-    await control.query('SELECT pg_cancel_backend($1)', [running.session.pid]);
+  }
+
+  private async cancel(running: Running): Promise<void> {
+    this.timedOut.add(running.spec.name);
+    await this.control.query('SELECT pg_cancel_backend($1)', [running.session.pid]);
     const deadline = Date.now() + CANCEL_WAIT_MS;
     while (running.result === null && Date.now() < deadline) await sleep(POLL_MS);
-  };
+  }
 
-  for (const marker of permutation) {
-    const found = steps.get(marker.step);
-    const session = found ? sessions.get(found.step.session) : undefined;
+  /** Waits for `running` to leave the waiting list, up to the step timeout, then cancels it. */
+  private async waitOut(running: Running): Promise<void> {
+    const deadline = Date.now() + this.stepTimeoutMs;
+    while (this.waiting.includes(running) && Date.now() < deadline) {
+      await this.drain(deadline, () => !this.waiting.includes(running));
+      if (this.waiting.includes(running)) await sleep(POLL_MS);
+    }
+    if (this.waiting.includes(running)) {
+      await this.cancel(running);
+      this.collect();
+    }
+  }
+
+  /** Sends one step and sees whether it completes or waits; false when the permutation cannot go on. */
+  private async runStep(marker: PermutationStep): Promise<boolean> {
+    const found = this.steps.get(marker.step);
+    const session = found ? this.sessions.get(found.step.session) : undefined;
     if (!found || !session) throw new Error(`unknown step ${marker.step}`);
     // As the tester does: a session still waiting on an earlier step is waited for first.
-    const busy = waiting.find((running) => running.session === session);
-    if (busy) {
-      const deadline = Date.now() + stepTimeoutMs;
-      while (waiting.includes(busy) && Date.now() < deadline) {
-        await drain(deadline, () => !waiting.includes(busy));
-        if (waiting.includes(busy)) await sleep(POLL_MS);
-      }
-      if (waiting.includes(busy)) {
-        await cancel(busy);
-        collect();
-      }
-      if (waiting.includes(busy)) {
-        events.push({ kind: 'invalid', message: `step ${marker.step}: session ${session.name} is still waiting for ${busy.spec.name}; this permutation cannot go on` });
-        break;
-      }
+    const busy = this.waiting.find((running) => running.session === session);
+    if (busy) await this.waitOut(busy);
+    if (busy && this.waiting.includes(busy)) {
+      this.events.push({ kind: 'invalid', message: `step ${marker.step}: session ${session.name} is still waiting for ${busy.spec.name}; this permutation cannot go on` });
+      return false;
     }
     const running: Running = { spec: found.step, marker, session, result: null, arrivedAt: 0, blocked: false };
     void session.run(found.index).then((message) => {
       running.result = message;
       running.arrivedAt = performance.now();
     });
-    const deadline = Date.now() + stepTimeoutMs;
+    await this.settle(running);
+    this.events.push({ kind: 'started', step: marker.step, waiting: running.blocked });
+    if (running.blocked) this.waiting.push(running);
+    else this.complete(running);
+    await this.drain(Date.now() + this.stepTimeoutMs);
+    return true;
+  }
+
+  /** Waits until the step completes or is seen waiting; one that does neither in time is cancelled. */
+  private async settle(running: Running): Promise<void> {
+    const deadline = Date.now() + this.stepTimeoutMs;
     for (;;) {
-      if (isDone(running)) break;
-      if (await stillWaiting(running)) {
+      if (this.isDone(running)) return;
+      if (await this.stillWaiting(running)) {
         running.blocked = true;
-        break;
+        return;
       }
       if (Date.now() > deadline) {
-        await cancel(running);
-        break;
+        await this.cancel(running);
+        return;
       }
       await sleep(POLL_MS);
     }
-    if (running.blocked) {
-      events.push({ kind: 'started', step: marker.step, waiting: true });
-      waiting.push(running);
-    } else {
-      events.push({ kind: 'started', step: marker.step, waiting: false });
-      complete(running);
+  }
+
+  /** The permutation is over: what still waits gets the step timeout, then is cancelled. */
+  private async finish(): Promise<void> {
+    const deadline = Date.now() + this.stepTimeoutMs;
+    while (this.waiting.length > 0 && Date.now() < deadline) {
+      await this.drain(deadline, () => this.waiting.length === 0);
+      if (this.waiting.length > 0) await sleep(POLL_MS);
     }
-    await drain(Date.now() + stepTimeoutMs);
+    for (const running of [...this.waiting]) await this.cancel(running);
+    this.collect();
+    for (const running of this.waiting.splice(0)) {
+      this.events.push({ kind: 'completed', step: running.spec.name });
+      this.complete(running);
+    }
   }
+}
 
-  // The permutation is over: what still waits gets the step timeout, then is cancelled.
-  const deadline = Date.now() + stepTimeoutMs;
-  while (waiting.length > 0 && Date.now() < deadline) {
-    await drain(deadline, () => waiting.length === 0);
-    if (waiting.length > 0) await sleep(POLL_MS);
-  }
-  for (const running of [...waiting]) await cancel(running);
-  collect();
-  for (const running of waiting.splice(0)) {
-    events.push({ kind: 'completed', step: running.spec.name });
-    complete(running);
-  }
-
-  const byStep = new Map(finished.map((running) => [running.spec.name, running]));
-  return {
-    permutation,
-    events,
-    steps: permutation.flatMap(({ step }) => {
-      const running = byStep.get(step);
-      if (!running?.result) return [];
-      const { outputs, error, notices } = running.result;
-      return [{ step, session: running.spec.session, sql: running.spec.sql, blocked: running.blocked, outputs, error, notices, timedOut: timedOut.has(step) }];
-    }),
-  };
+/** Runs one permutation of the spec on the sessions' threads (see PermutationRun). */
+export function runPermutation(
+  spec: Spec,
+  permutation: readonly PermutationStep[],
+  sessions: ReadonlyMap<string, SessionThread>,
+  control: pg.ClientBase,
+  stepTimeoutMs: number,
+): Promise<PermutationOutcome> {
+  return new PermutationRun(spec, sessions, control, stepTimeoutMs).run(permutation);
 }

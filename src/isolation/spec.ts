@@ -79,77 +79,102 @@ function tokenize(source: string, origin: string): Token[] {
   return tokens;
 }
 
+const KEYWORDS = ['setup', 'teardown', 'session', 'permutation'];
+
+/** Reads the tokens of one spec, keyword by keyword; a mistake names the file and line. */
+class SpecParser {
+  private at = 0;
+
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly origin: string,
+  ) {}
+
+  parse(): Spec {
+    const spec: { setup: string[]; teardown: string[]; sessions: SpecSession[]; permutations: PermutationStep[][] } = { setup: [], teardown: [], sessions: [], permutations: [] };
+    while (this.at < this.tokens.length) {
+      const keyword = this.next();
+      if (keyword.kind === 'word' && keyword.text === 'setup') spec.setup.push(this.sql('setup'));
+      else if (keyword.kind === 'word' && keyword.text === 'teardown') spec.teardown.push(this.sql('teardown'));
+      else if (keyword.kind === 'word' && keyword.text === 'session') spec.sessions.push(this.session());
+      else if (keyword.kind === 'word' && keyword.text === 'permutation') spec.permutations.push(this.permutation(keyword));
+      else this.fail(`expected setup, teardown, session or permutation, found '${keyword.text}'`, keyword);
+    }
+    if (spec.sessions.length === 0) throw new InvalidOptionError(`${this.origin}: the spec has no session`);
+    return spec;
+  }
+
+  private fail(message: string, token = this.tokens[this.at]): never {
+    throw new InvalidOptionError(`${this.origin}:${token?.line ?? 'end'}: ${message}`);
+  }
+
+  private next(): Token {
+    return this.tokens[this.at++] ?? this.fail('the spec ends too early');
+  }
+
+  private sql(what: string): string {
+    const token = this.next();
+    return token.kind === 'sql' ? token.text : this.fail(`${what} needs a { SQL } block`, token);
+  }
+
+  private name(what: string): string {
+    const token = this.next();
+    return token.kind === 'word' ? token.text : this.fail(`${what} needs a name`, token);
+  }
+
+  private peekWord(text: string): boolean {
+    const token = this.tokens[this.at];
+    return token?.kind === 'word' && token.text === text;
+  }
+
+  private session(): SpecSession {
+    const session = this.name('session');
+    const setup: string[] = [];
+    const teardown: string[] = [];
+    const steps: SpecStep[] = [];
+    for (;;) {
+      if (this.peekWord('setup') || this.peekWord('teardown')) {
+        const keyword = this.next().text;
+        (keyword === 'setup' ? setup : teardown).push(this.sql(keyword));
+      } else if (this.peekWord('step')) {
+        this.at++;
+        const step = this.name('step');
+        steps.push({ name: step, session, sql: this.sql(`step ${step}`) });
+      } else break;
+    }
+    if (steps.length === 0) this.fail(`session ${session} has no step`);
+    return { name: session, setup, steps, teardown };
+  }
+
+  /** `(*)` or `(other, …)` after a step of a permutation. */
+  private markers(step: string): { blockedAtOnce: boolean; blockers: string[] } {
+    const markers = { blockedAtOnce: false, blockers: [] as string[] };
+    if (this.tokens[this.at]?.text !== '(') return markers;
+    this.at++;
+    while (this.tokens[this.at]?.text !== ')') {
+      const marker = this.next();
+      if (marker.text === '*') markers.blockedAtOnce = true;
+      else if (marker.kind === 'word') markers.blockers.push(marker.text);
+      else if (marker.text !== ',') this.fail(`unexpected '${marker.text}' in the markers of ${step}`, marker);
+    }
+    this.at++;
+    return markers;
+  }
+
+  private permutation(keyword: Token): PermutationStep[] {
+    const permutation: PermutationStep[] = [];
+    while (this.tokens[this.at]?.kind === 'word' && !KEYWORDS.includes(this.tokens[this.at]?.text ?? '')) {
+      const step = this.next().text;
+      permutation.push({ step, ...this.markers(step) });
+    }
+    if (permutation.length === 0) this.fail('a permutation needs at least one step', keyword);
+    return permutation;
+  }
+}
+
 /** Reads a spec; a mistake becomes an InvalidOptionError naming the file and line. */
 export function parseSpec(source: string, origin = 'spec'): Spec {
-  const tokens = tokenize(source, origin);
-  let at = 0;
-  const fail = (message: string, token = tokens[at]): never => {
-    throw new InvalidOptionError(`${origin}:${token?.line ?? 'end'}: ${message}`);
-  };
-  const next = () => tokens[at++] ?? fail('the spec ends too early');
-  const sql = (what: string) => {
-    const token = next();
-    return token.kind === 'sql' ? token.text : fail(`${what} needs a { SQL } block`, token);
-  };
-  const name = (what: string) => {
-    const token = next();
-    return token.kind === 'word' ? token.text : fail(`${what} needs a name`, token);
-  };
-  const peekWord = (text: string) => tokens[at]?.kind === 'word' && tokens[at]?.text === text;
-
-  const setup: string[] = [];
-  const teardown: string[] = [];
-  const sessions: SpecSession[] = [];
-  const permutations: PermutationStep[][] = [];
-  while (at < tokens.length) {
-    const keyword = next();
-    if (keyword.kind !== 'word') fail(`expected setup, teardown, session or permutation, found '${keyword.text}'`, keyword);
-    if (keyword.text === 'setup') setup.push(sql('setup'));
-    else if (keyword.text === 'teardown') teardown.push(sql('teardown'));
-    else if (keyword.text === 'session') {
-      const session = name('session');
-      const sessionSetup: string[] = [];
-      const sessionTeardown: string[] = [];
-      const steps: SpecStep[] = [];
-      for (;;) {
-        if (peekWord('setup')) {
-          at++;
-          sessionSetup.push(sql('setup'));
-        } else if (peekWord('teardown')) {
-          at++;
-          sessionTeardown.push(sql('teardown'));
-        } else if (peekWord('step')) {
-          at++;
-          const step = name('step');
-          steps.push({ name: step, session, sql: sql(`step ${step}`) });
-        } else break;
-      }
-      if (steps.length === 0) fail(`session ${session} has no step`);
-      sessions.push({ name: session, setup: sessionSetup, steps, teardown: sessionTeardown });
-    } else if (keyword.text === 'permutation') {
-      const permutation: PermutationStep[] = [];
-      while (tokens[at]?.kind === 'word' && !['setup', 'teardown', 'session', 'permutation'].includes(tokens[at]?.text ?? '')) {
-        const step = next().text;
-        let blockedAtOnce = false;
-        const blockers: string[] = [];
-        if (tokens[at]?.text === '(') {
-          at++;
-          while (tokens[at]?.text !== ')') {
-            const marker = next();
-            if (marker.text === '*') blockedAtOnce = true;
-            else if (marker.kind === 'word') blockers.push(marker.text);
-            else if (marker.text !== ',') fail(`unexpected '${marker.text}' in the markers of ${step}`, marker);
-          }
-          at++;
-        }
-        permutation.push({ step, blockedAtOnce, blockers });
-      }
-      if (permutation.length === 0) fail('a permutation needs at least one step', keyword);
-      permutations.push(permutation);
-    } else fail(`expected setup, teardown, session or permutation, found '${keyword.text}'`, keyword);
-  }
-  if (sessions.length === 0) throw new InvalidOptionError(`${origin}: the spec has no session`);
-  return checkNames({ setup, teardown, sessions, permutations }, origin);
+  return checkNames(new SpecParser(tokenize(source, origin), origin).parse(), origin);
 }
 
 function checkNames(spec: Spec, origin: string): Spec {

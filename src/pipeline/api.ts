@@ -1,4 +1,4 @@
-import type { RaceOptions } from '../options/race-options.js';
+import type { RaceOptions } from '../race/options.js';
 import { summarizeRepeats } from '../result/repeat.js';
 import type { RepeatedResult } from '../result/repeat.js';
 import type { RaceResult } from '../result/types.js';

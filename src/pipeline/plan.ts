@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors.js';
-import type { RaceOptions } from '../options/race-options.js';
-import { resolveBase, resolveRace } from '../options/resolve.js';
-import type { RaceBase, ResolvedRace } from '../options/resolve.js';
+import type { RaceOptions } from '../race/options.js';
+import { resolveBase, resolveRace } from '../race/resolve.js';
+import type { RaceBase, ResolvedRace } from '../race/resolve.js';
 
 /** What to run: the same race several times, or every mode of the scenario once. */
 export type RunShape = { readonly repeat: number } | { readonly everyMode: true };

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { throwIfAborted } from '../abort.js';
 import type { EngineSession, PreparedRun } from '../engines/types.js';
-import type { RaceOptions, RaceStage } from '../options/race-options.js';
-import type { ResolvedRace } from '../options/resolve.js';
+import type { RaceOptions, RaceStage } from '../race/options.js';
+import type { ResolvedRace } from '../race/resolve.js';
 import type { WorkerPool } from '../pool/types.js';
 import { aggregateResults } from '../result/aggregate.js';
 import { buildResult, runContextOf, verifyContextOf } from '../result/build.js';

@@ -1,5 +1,5 @@
 import type { StartKind } from '../engines/types.js';
-import type { ResolvedRace } from '../options/resolve.js';
+import type { ResolvedRace } from '../race/resolve.js';
 import type { Expectation, RunContext, Verification, VerifyContext } from '../scenarios/types.js';
 import type { WorkerTotals } from './aggregate.js';
 import type { RaceResult, Verdict } from './types.js';

@@ -1,5 +1,5 @@
 import type { DatabaseKind, StartKind } from '../engines/types.js';
-import type { OptionsEcho } from '../options/race-options.js';
+import type { OptionsEcho } from '../race/options.js';
 import type { ConnectionLoss, ErrorSample, RetryCause } from '../protocol.js';
 import type { Expectation } from '../scenarios/types.js';
 import type { TimelineEvent } from '../timeline/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COUNTER_MODES } from '../../src/engines/postgres/scenarios/counter.js';
+import { COUNTER_MODES } from '../../src/engines/postgres/scenarios/counter-modes.js';
 import { lostWrites, runComparison, runRace } from 'race-rig';
 import type { RaceProgress } from 'race-rig';
 import { readAndDropSchema, testDatabaseUrl } from '../helpers/database.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors.js';
 import { COMMON_OPTIONS } from '../../src/options/common.js';
 import { checkNumber } from '../../src/options/define.js';
-import type { RaceOptions } from '../../src/options/race-options.js';
-import { resolveBase, resolveRace } from '../../src/options/resolve.js';
+import type { RaceOptions } from '../../src/race/options.js';
+import { resolveBase, resolveRace } from '../../src/race/resolve.js';
 
 const resolve = async (options: RaceOptions) => resolveRace(await resolveBase(options), options);
 

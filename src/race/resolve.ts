@@ -3,11 +3,11 @@ import type { Engine } from '../engines/types.js';
 import { InvalidOptionError } from '../errors.js';
 import { findMode, loadScenario, scenarioRef } from '../scenarios/load.js';
 import type { AnyScenario, ModeSpec, ScenarioRef } from '../scenarios/types.js';
-import { COMMON_OPTIONS, defaultBarrierTimeoutMs } from './common.js';
-import type { CommonSettings } from './common.js';
-import { checkNumber, isGiven, resolveValues } from './define.js';
-import type { OptionSpec } from './define.js';
-import type { OptionsEcho, RaceOptions } from './race-options.js';
+import { COMMON_OPTIONS, defaultBarrierTimeoutMs } from '../options/common.js';
+import type { CommonSettings } from '../options/common.js';
+import { checkNumber, isGiven, resolveValues } from '../options/define.js';
+import type { OptionSpec } from '../options/define.js';
+import type { OptionsEcho, RaceOptions } from './options.js';
 
 /** The engine and scenario a run names, loaded: all a comparison needs to know its modes. */
 export interface RaceBase {

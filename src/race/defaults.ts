@@ -1,5 +1,5 @@
 import { POSTGRES_OPTIONS } from '../engines/postgres/options.js';
-import { COMMON_OPTIONS, MAX_TIMEOUT_MS } from './common.js';
+import { COMMON_OPTIONS, MAX_TIMEOUT_MS } from '../options/common.js';
 
 /** The defaults and limits of the most used options, read from the option tables (kept for the API). */
 export const DEFAULTS = {

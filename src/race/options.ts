@@ -1,7 +1,7 @@
 import type { ENGINES } from '../engines/registry.js';
 import type { SharedMutex } from '../sync/mutex.js';
-import type { COMMON_OPTIONS } from './common.js';
-import type { OptionSpec, OptionTable, OptionValues } from './define.js';
+import type { COMMON_OPTIONS } from '../options/common.js';
+import type { OptionSpec, OptionTable, OptionValues } from '../options/define.js';
 
 type Engines = typeof ENGINES;
 type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void ? I : never;
