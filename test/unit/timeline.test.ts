@@ -1,16 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { formatTimeline } from '../../src/report/format-timeline.js';
+import { htmlReport } from '../../src/report/html.js';
+import { SERVER_NOW_MS as T } from '../../src/scenarios/statements.js';
 import { committedWrites, lostWrites } from '../../src/timeline/analyze.js';
 import { statementKind } from '../../src/timeline/recorder.js';
+import { updateShape, writeParameters } from '../../src/timeline/sql-shape.js';
 import type { TimelineEvent } from '../../src/timeline/types.js';
+import { race } from '../helpers/result-fixture.js';
 
-const READ = 'SELECT counter, version FROM user_counter WHERE user_id = $1';
+const READ = `SELECT counter, version, ${T} FROM user_counter WHERE user_id = $1`;
 const WRITE = 'UPDATE user_counter SET counter = $2 WHERE user_id = $1';
+const BEGIN = 'BEGIN';
+const COMMIT = 'COMMIT';
+const DEPOSIT_READ = `SELECT balance, version, ${T} FROM accounts WHERE id = $1`;
+const DEPOSIT_WRITE = 'UPDATE accounts SET balance = $2, version = version + 1 WHERE id = $1';
+const DEPOSIT_RECORD = 'INSERT INTO deposits (account_id, amount, worker, iteration) VALUES ($1, $2, $3, $4)';
+
+type Statement = readonly [sql: string, detail?: string];
 
 function event(worker: number, kind: TimelineEvent['kind'], startMs: number, detail = '', extra: Partial<TimelineEvent> = {}): TimelineEvent {
-  const sql = kind === 'read' ? READ : kind === 'write' ? WRITE : kind === 'begin' ? 'BEGIN' : kind === 'commit' ? 'COMMIT' : null;
+  const sql = kind === 'read' ? READ : kind === 'write' ? WRITE : kind === 'begin' ? BEGIN : kind === 'commit' ? COMMIT : null;
   return { worker, operation: 0, attempt: 0, kind, sql, detail, rows: kind === 'retry' ? null : 1, startMs, endMs: startMs + 1, failed: false, ...extra };
 }
+
+/** One attempt per worker, a statement (or null: a pause) every 2 ms; worker n starts n ms after worker 0. */
+function lockstep(...workers: ReadonlyArray<ReadonlyArray<Statement | null>>): TimelineEvent[] {
+  const events = workers.flatMap((statements, worker) =>
+    statements.flatMap((statement, index) => {
+      if (!statement) return [];
+      const [sql, detail = ''] = statement;
+      const startMs = 1000 + worker + 2 * index;
+      return [{ ...event(worker, statementKind(sql), startMs, detail), sql, endMs: startMs + 0.5 }];
+    }),
+  );
+  return events.sort((a, b) => a.startMs - b.startMs);
+}
+
+/** Both workers read before either writes, and worker 0 commits before worker 1 writes: the lost-update picture. */
+const twice = (statements: (worker: number) => readonly Statement[]) => lockstep(statements(0), statements(1));
 
 /** The TaskRunner picture: both workers read 41, both write 42. */
 const interleaved = [
@@ -18,6 +45,29 @@ const interleaved = [
   event(1, 'read', 1000.5, 'counter=41'),
   event(0, 'write', 1002, '$1=1 $2=42'),
   event(1, 'write', 1003, '$1=1 $2=42'),
+];
+
+const counterFixtures: Record<string, (worker: number) => readonly Statement[]> = {
+  inplace: () => [[`UPDATE user_counter SET counter = counter + 1 WHERE user_id = $1 RETURNING ${T}`, '$1=1']],
+  'for-update': () => [[BEGIN], [`SELECT counter, ${T} FROM user_counter WHERE user_id = $1 FOR UPDATE`, 'counter=41'], [WRITE, '$1=1 $2=42'], [COMMIT]],
+  'for-no-key-update': () => [[BEGIN], [`SELECT counter, ${T} FROM user_counter WHERE user_id = $1 FOR NO KEY UPDATE`, 'counter=41'], [WRITE, '$1=1 $2=42'], [COMMIT]],
+  optimistic: () => [[READ, 'counter=41 version=7'], ['UPDATE user_counter SET counter = $2, version = version + 1 WHERE user_id = $1 AND version = $3', '$1=1 $2=42 $3=7']],
+  serializable: () => [['BEGIN ISOLATION LEVEL SERIALIZABLE'], [READ, 'counter=41 version=7'], [WRITE, '$1=1 $2=42'], [COMMIT]],
+  'repeatable-read': () => [['BEGIN ISOLATION LEVEL REPEATABLE READ'], [READ, 'counter=41 version=7'], [WRITE, '$1=1 $2=42'], [COMMIT]],
+  advisory: () => [[BEGIN], [`SELECT pg_advisory_xact_lock(1380008773, $1), ${T}`, "pg_advisory_xact_lock=''"], ['SELECT counter FROM user_counter WHERE user_id = $1', 'counter=41'], [WRITE, '$1=1 $2=42'], [COMMIT]],
+  append: (worker) => [[`INSERT INTO user_counter_activity (user_id, worker) VALUES ($1, $2) RETURNING ${T}`, `$1=1 $2=${worker}`]],
+  'hot-row append': () => [[`INSERT INTO retweets (message_id, action) VALUES ($1, 'retweet') RETURNING ${T}`, '$1=1']],
+  'withdraw check-then-act': (worker) => [[BEGIN], [`SELECT balance, ${T} FROM accounts WHERE id = $1`, 'balance=50'], ['UPDATE accounts SET balance = balance - $2 WHERE id = $1', '$1=1 $2=10'], ['INSERT INTO withdrawals (account_id, amount, worker) VALUES ($1, $2, $3)', `$1=1 $2=10 $3=${worker}`], [COMMIT]],
+  'deposit pessimistic': () => [[BEGIN], [`SELECT balance, version, ${T} FROM accounts WHERE id = $1 FOR NO KEY UPDATE`, "balance='100' version=3"], [DEPOSIT_WRITE, "$1=5 $2=110"], [COMMIT]],
+  'deposit optimistic': () => [[DEPOSIT_READ, "balance='100' version=3"], [BEGIN], ['UPDATE accounts SET balance = $2, version = version + 1 WHERE id = $1 AND version = $3', '$1=5 $2=110 $3=3'], [COMMIT]],
+};
+
+const depositUnlocked = (account: (worker: number) => number) => (worker: number): readonly Statement[] => [
+  [BEGIN],
+  [DEPOSIT_READ, "balance='100' version=3"],
+  [DEPOSIT_WRITE, `$1=${account(worker)} $2=${110 + 20 * worker}`],
+  [DEPOSIT_RECORD, `$1=${account(worker)} $2=${10 + 20 * worker} $3=${worker} $4=0`],
+  [COMMIT],
 ];
 
 describe('timeline analysis', () => {
@@ -30,12 +80,73 @@ describe('timeline analysis', () => {
     expect(statementKind('COMMIT')).toBe('commit');
   });
 
+  it('reads an UPDATE\'s shape: client values, relative assignments, the row it names', () => {
+    const shape = updateShape('update  "Accounts" a\n SET balance = $2::bigint, "Version" = a."Version" + 1 -- bump\n WHERE a.id = $1 AND $3 = owner RETURNING id');
+
+    expect(shape).toMatchObject({ table: 'Accounts', hasWhere: true });
+    expect(shape?.absolute).toEqual(new Map([['balance', 2]]));
+    expect(shape?.assigned).toEqual(new Set(['balance', 'Version']));
+    expect(shape?.equalities).toEqual(new Map([['id', 1], ['owner', 3]]));
+    expect(updateShape('UPDATE t SET n = n + 1, note = lower($2) WHERE id = $1')?.absolute.size).toBe(0);
+    expect(updateShape('INSERT INTO t VALUES ($1)')).toBeNull();
+    expect(writeParameters("$1=5 $2='a b' $3=7")).toEqual(new Map([[1, '5'], [2, "'a b'"], [3, '7']]));
+  });
+
   it('finds the write that erased another worker\'s write of the same values', () => {
     const lost = lostWrites(interleaved);
 
     expect(lost).toHaveLength(1);
     expect(lost[0]?.overwritten.worker).toBe(0);
     expect(lost[0]?.by.worker).toBe(1);
+    expect(lost[0]?.read).toBe(interleaved[1]);
+    expect(lostWrites(twice(() => [[READ, 'counter=41 version=7'], [WRITE, '$1=1 $2=42']]))).toHaveLength(1);
+  });
+
+  it.each(Object.keys(counterFixtures))('finds no lost write under %s, even when both workers read before either writes', (name) => {
+    const events = twice(counterFixtures[name] ?? (() => []));
+
+    expect(committedWrites(events).length).toBeGreaterThanOrEqual(2);
+    expect(lostWrites(events)).toEqual([]);
+    expect(formatTimeline(events)).toContain('no lost write');
+  });
+
+  it('finds a deposit overwritten with a different value computed from a stale read, on the same account only', () => {
+    const lost = lostWrites(twice(depositUnlocked(() => 5)));
+
+    expect(lost.map((pair) => [pair.overwritten.detail, pair.by.detail])).toEqual([['$1=5 $2=110', '$1=5 $2=130']]);
+    expect(lostWrites(twice(depositUnlocked((worker) => 5 + worker)))).toEqual([]);
+  });
+
+  it('claims no stale read that the clocks cannot prove', () => {
+    const events = twice(depositUnlocked(() => 5));
+    // Worker 1's write is sent while worker 0's is still running: either may have taken the row first.
+    const overlapping = events.map((event) => (event.worker === 1 && event.kind === 'write' ? { ...event, startMs: 1004.4 } : event));
+    // Worker 1 reads only after worker 0 committed: it saw the deposit.
+    const sequential = events.map((event) => (event.worker === 1 ? { ...event, startMs: event.startMs + 10, endMs: event.endMs + 10 } : event));
+
+    expect(lostWrites(overlapping)).toEqual([]);
+    expect(lostWrites(sequential)).toEqual([]);
+  });
+
+  it('protects a read only with a lock taken before it and held until the write', () => {
+    const lateLock = (): readonly Statement[] => [[READ, 'counter=41 version=7'], [BEGIN], ['SELECT pg_advisory_xact_lock(1, $1)', "pg_advisory_xact_lock=''"], [WRITE, '$1=1 $2=42'], [COMMIT]];
+    const sessionLock = (): readonly Statement[] => [['SELECT pg_advisory_lock(1, $1)', "pg_advisory_lock=''"], [READ, 'counter=41 version=7'], [WRITE, '$1=1 $2=42']];
+    const lockOutsideTransaction = (): readonly Statement[] => [[`SELECT counter, ${T} FROM user_counter WHERE user_id = $1 FOR UPDATE`, 'counter=41'], [READ, 'counter=41 version=7'], [WRITE, '$1=1 $2=42']];
+
+    expect(lostWrites(twice(lateLock))).toHaveLength(1);
+    expect(lostWrites(twice(sessionLock))).toEqual([]);
+    expect(lostWrites(twice(lockOutsideTransaction))).toHaveLength(1);
+  });
+
+  it('counts every update one stale write erased', () => {
+    const events = lockstep(
+      [[READ, 'counter=41 version=7'], null, null, null, null, [WRITE, '$1=1 $2=42']],
+      [[READ, 'counter=41 version=7'], [WRITE, '$1=1 $2=42']],
+      [null, null, [READ, 'counter=42 version=7'], [WRITE, '$1=1 $2=43']],
+    );
+    const lost = lostWrites(events);
+
+    expect(lost.map((pair) => [pair.overwritten.worker, pair.by.worker])).toEqual([[1, 0], [2, 0]]);
   });
 
   it('ignores writes that were rolled back or changed nothing', () => {
@@ -64,5 +175,15 @@ describe('timeline analysis', () => {
     expect(text).toMatch(/^ {2}w1 +\|.*!/m);
     expect(text).toContain("same values as w0's write: w0's update is lost");
     expect(text.match(/read +counter=41/g)).toHaveLength(2);
+  });
+
+  it('outlines the erasing write in the HTML only when there is one', () => {
+    const inplace = htmlReport('t', [{ ...race, verdict: 'CORRECT', mode: 'inplace', timeline: twice(counterFixtures.inplace ?? (() => [])) }]);
+    const lost = htmlReport('t', [{ ...race, timeline: interleaved }]);
+
+    expect(inplace).not.toMatch(/lost-write"|\d+ lost writes? among them/);
+    expect(inplace).toContain('No lost write among them');
+    expect(lost).toMatch(/<rect class="event write lost-write"/);
+    expect(lost).toContain('1 lost write among them; drawn around the first.');
   });
 });
