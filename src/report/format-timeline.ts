@@ -18,7 +18,7 @@ export const EVENT_LETTERS: Readonly<Record<TimelineKind, string>> = {
   error: 'x',
 };
 
-const LEGEND = 'R read  L locking read  W write  B begin  C commit  A rollback  r retry  x error  ! a write that erased another';
+const LEGEND = 'R read  L locking read  W write  B begin  C commit  A rollback  r retry  x error  ! a write that overwrote an update its read had not seen';
 
 const ms = (value: number) => `${value.toFixed(3)} ms`;
 
@@ -34,16 +34,33 @@ function workerLine(events: readonly TimelineEvent[], from: number, span: number
   return cells.join('');
 }
 
+/** After an erasing write: whose updates it overwrote, from which read. */
+export function erasedNote(event: TimelineEvent, lost: readonly LostWrite[]): string {
+  const erased = lost.filter((pair) => pair.by === event);
+  const [first] = erased;
+  if (!first) return '';
+  const whose = [...new Set(erased.map((pair) => `w${pair.overwritten.worker}`))].join(', ');
+  const what = erased.length === 1 ? `${whose}'s update` : `the updates of ${whose}`;
+  const read = first.read.detail ? ` (${first.read.detail})` : '';
+  return `overwrote ${what}: its value came from a read${read} that had not seen ${erased.length === 1 ? 'it' : 'them'}, so ${erased.length === 1 ? 'that update is' : 'they are'} lost`;
+}
+
+/** After an erased write: who overwrote it. */
+export function lostNote(event: TimelineEvent, lost: readonly LostWrite[]): string {
+  const pair = lost.find((candidate) => candidate.overwritten === event);
+  return pair ? `this update is lost: w${pair.by.worker} overwrote it with a value computed from an older read` : '';
+}
+
 function describe(event: TimelineEvent, lost: readonly LostWrite[]): string {
-  const erased = lost.find((pair) => pair.by === event);
-  const note = erased ? `  ← same values as w${erased.overwritten.worker}'s write: w${erased.overwritten.worker}'s update is lost` : '';
-  return `${event.kind.padEnd(9)}${event.detail}${note}`;
+  const note = erasedNote(event, lost) || lostNote(event, lost);
+  return `${event.kind.padEnd(9)}${event.detail}${note ? `  ← ${note}` : ''}`;
 }
 
 /**
  * `--timeline`: the recorded workers as lines of letters on one time axis (`w0 |R-->W>  |`), around
  * the first lost write if there is one, then the same events as a list with what they read and
- * wrote, so that two workers reading the same value and one write erasing the other can be seen.
+ * wrote, so that a write computed from a read that another worker's commit had already made stale
+ * can be seen erasing that commit.
  */
 export function formatTimeline(timeline: readonly TimelineEvent[], options: { readonly color?: boolean } = {}): string {
   const paint = new Chalk({ level: options.color ? 1 : 0 });

@@ -41,7 +41,7 @@ function timelineSection(timeline: readonly TimelineEvent[]): string[] {
   return [
     `<h3>Timeline: the first operations of workers ${workers.join(', ')}</h3>`,
     lost > 0
-      ? `<p class="lost-writes">${lost} lost write${lost === 1 ? '' : 's'} among them; drawn around the first. Outlined red: the write that erased an earlier one with the same values (dashed: the erased one).</p>`
+      ? `<p class="lost-writes">${lost} lost write${lost === 1 ? '' : 's'} among them; drawn around the first. Outlined red: a write that overwrote another worker's committed update with a value computed from a read that had not seen it (dashed: the update it erased).</p>`
       : '<p>No lost write among them; drawn: the first of them.</p>',
     timelineSvg(timeline),
   ];

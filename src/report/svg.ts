@@ -1,4 +1,5 @@
 import { lostWrites, timelineWindow } from '../timeline/analyze.js';
+import { erasedNote, lostNote } from './format-timeline.js';
 import type { TimelineEvent, TimelineKind } from '../timeline/types.js';
 import type { LatencyBucket } from '../result/latency.js';
 
@@ -47,7 +48,10 @@ const KIND_COLORS: Readonly<Record<TimelineKind, string>> = {
   error: '#b91c1c',
 };
 
-/** The recorded workers on one time axis, a lane each; a write that erased another's is outlined red. */
+/**
+ * The recorded workers on one time axis, a lane each; a write that overwrote another worker's update
+ * from a read that had not seen it is outlined red, the update it erased dashed.
+ */
 export function timelineSvg(events: readonly TimelineEvent[]): string {
   const lost = lostWrites(events);
   const shown = timelineWindow(events, lost);
@@ -67,9 +71,10 @@ export function timelineSvg(events: readonly TimelineEvent[]): string {
     const y = workers.indexOf(event.worker) * lane + 14;
     const start = x(event.startMs);
     const classes = ['event', event.kind, ...(erasing.has(event) ? ['lost-write'] : []), ...(erased.has(event) ? ['erased-write'] : [])].join(' ');
-    const title = `w${event.worker} op ${event.operation}${event.attempt > 0 ? ` attempt ${event.attempt + 1}` : ''}: ${event.kind} ${event.detail}${erasing.has(event) ? ' (erased an earlier write of the same values: an update is lost)' : ''}`;
+    const note = erasedNote(event, lost) || lostNote(event, lost);
+    const title = `w${event.worker} op ${event.operation}${event.attempt > 0 ? ` attempt ${event.attempt + 1}` : ''}: ${event.kind} ${event.detail}${note ? ` (${note})` : ''}`;
     const boxWidth = round(Math.max(2, x(event.endMs) - start));
-    // The value read or written, where the box has room for it: the same value twice is the story.
+    // The value read or written, where the box has room for it: a stale read and its write are the story.
     const label = event.detail && boxWidth > event.detail.length * 6 ? `<text x="${round(start + 3)}" y="${y + 15}" class="label">${escapeHtml(event.detail)}</text>` : '';
     return `<rect class="${classes}" x="${start}" y="${y}" width="${boxWidth}" height="22" fill="${KIND_COLORS[event.kind]}"><title>${escapeHtml(title)}</title></rect>${label}`;
   });

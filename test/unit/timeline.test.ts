@@ -147,6 +147,7 @@ describe('timeline analysis', () => {
     const lost = lostWrites(events);
 
     expect(lost.map((pair) => [pair.overwritten.worker, pair.by.worker])).toEqual([[1, 0], [2, 0]]);
+    expect(formatTimeline(events)).toContain('overwrote the updates of w1, w2: its value came from a read (counter=41 version=7) that had not seen them');
   });
 
   it('ignores writes that were rolled back or changed nothing', () => {
@@ -173,7 +174,8 @@ describe('timeline analysis', () => {
     expect(text).toContain('1 lost write in 2 recorded operations');
     expect(text).toMatch(/^ {2}w0 +\|R/m);
     expect(text).toMatch(/^ {2}w1 +\|.*!/m);
-    expect(text).toContain("same values as w0's write: w0's update is lost");
+    expect(text).toContain("overwrote w0's update: its value came from a read (counter=41) that had not seen it, so that update is lost");
+    expect(text).toContain('this update is lost: w1 overwrote it');
     expect(text.match(/read +counter=41/g)).toHaveLength(2);
   });
 
@@ -184,6 +186,6 @@ describe('timeline analysis', () => {
     expect(inplace).not.toMatch(/lost-write"|\d+ lost writes? among them/);
     expect(inplace).toContain('No lost write among them');
     expect(lost).toMatch(/<rect class="event write lost-write"/);
-    expect(lost).toContain('1 lost write among them; drawn around the first.');
+    expect(lost).toContain("1 lost write among them; drawn around the first. Outlined red: a write that overwrote another worker's committed update");
   });
 });
