@@ -83,17 +83,20 @@ function sameRowAndColumn(blind: BlindOverwrite, other: CommittedWrite): boolean
 }
 
 /**
- * Whether `blind` erased `other`: `other` committed after `blind`'s read had returned, and had
- * taken the row before `blind`'s write was sent (so that write waited for it and overwrote it);
- * or, whatever the clocks say, `other` wrote the very same statement and values earlier, a value
- * computed twice from the same read (`SET counter = 42` twice: two increments, one effect).
+ * Whether `blind` erased `other`. Either the clocks prove it: `other` committed after `blind`'s read
+ * had returned, and held the row before `blind`'s write was sent (so that write waited for it, then
+ * overwrote it). Or `other` wrote the very same statement and values earlier, while `blind`'s read
+ * was under way or not yet begun (`SET counter = 42` twice: two increments from one read of 41).
+ * A read begun after `other` was committed saw it: the same value written again later comes from
+ * a counter that went back, erased by someone else.
  */
 function erased(blind: BlindOverwrite, other: CommittedWrite): boolean {
   const write = blind.committed.write;
   if (other.write.worker === write.worker) return false;
+  const readSawIt = other.commit.endMs <= blind.read.startMs;
   const sameValues = other.write.sql === write.sql && other.write.detail === write.detail && other.commit.endMs < blind.committed.commit.endMs;
   const staleRead = blind.read.endMs <= other.commit.startMs && other.write.endMs <= write.startMs;
-  return sameValues || (staleRead && sameRowAndColumn(blind, other));
+  return (sameValues && !readSawIt) || (staleRead && sameRowAndColumn(blind, other));
 }
 
 /**

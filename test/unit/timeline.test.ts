@@ -128,6 +128,15 @@ describe('timeline analysis', () => {
     expect(lostWrites(sequential)).toEqual([]);
   });
 
+  it('does not pair equal writes when the later one\'s read began after the earlier committed (the counter went back)', () => {
+    const events = lockstep(
+      [[READ, 'counter=7 version=0'], [WRITE, '$1=1 $2=8']],
+      [null, null, null, [READ, 'counter=7 version=0'], [WRITE, '$1=1 $2=8']],
+    );
+
+    expect(lostWrites(events)).toEqual([]);
+  });
+
   it('protects a read only with a lock taken before it and held until the write', () => {
     const lateLock = (): readonly Statement[] => [[READ, 'counter=41 version=7'], [BEGIN], ['SELECT pg_advisory_xact_lock(1, $1)', "pg_advisory_xact_lock=''"], [WRITE, '$1=1 $2=42'], [COMMIT]];
     const sessionLock = (): readonly Statement[] => [['SELECT pg_advisory_lock(1, $1)', "pg_advisory_lock=''"], [READ, 'counter=41 version=7'], [WRITE, '$1=1 $2=42']];
