@@ -83,18 +83,29 @@ function sameRowAndColumn(blind: BlindOverwrite, other: CommittedWrite): boolean
 }
 
 /**
+ * Whether `other` wrote the row before `second`: sure when one write had returned (holding the row
+ * until its commit) before the other was sent; otherwise a guess from when their commits were
+ * acknowledged, which a busy machine can delay by milliseconds.
+ */
+function wroteBefore(other: CommittedWrite, second: CommittedWrite): boolean {
+  if (other.write.endMs <= second.write.startMs) return true;
+  if (second.write.endMs <= other.write.startMs) return false;
+  return other.commit.endMs < second.commit.endMs;
+}
+
+/**
  * Whether `blind` erased `other`. Either the clocks prove it: `other` committed after `blind`'s read
  * had returned, and held the row before `blind`'s write was sent (so that write waited for it, then
- * overwrote it). Or `other` wrote the very same statement and values earlier, while `blind`'s read
- * was under way or not yet begun (`SET counter = 42` twice: two increments from one read of 41).
- * A read begun after `other` was committed saw it: the same value written again later comes from
- * a counter that went back, erased by someone else.
+ * overwrote it). Or `other` wrote the very same statement and values before it, while `blind`'s
+ * read was under way or not yet begun (`SET counter = 42` twice: two increments from one read of
+ * 41). A read begun after `other` was committed saw it: the same value written again later comes
+ * from a counter that went back, erased by someone else.
  */
 function erased(blind: BlindOverwrite, other: CommittedWrite): boolean {
   const write = blind.committed.write;
   if (other.write.worker === write.worker) return false;
   const readSawIt = other.commit.endMs <= blind.read.startMs;
-  const sameValues = other.write.sql === write.sql && other.write.detail === write.detail && other.commit.endMs < blind.committed.commit.endMs;
+  const sameValues = other.write.sql === write.sql && other.write.detail === write.detail && wroteBefore(other, blind.committed);
   const staleRead = blind.read.endMs <= other.commit.startMs && other.write.endMs <= write.startMs;
   return (sameValues && !readSawIt) || (staleRead && sameRowAndColumn(blind, other));
 }

@@ -137,6 +137,17 @@ describe('timeline analysis', () => {
     expect(lostWrites(events)).toEqual([]);
   });
 
+  it('orders two equal writes by the row lock when the clocks prove it, not by a late acknowledgement', () => {
+    const events = twice(() => [[BEGIN], [READ, 'counter=41 version=7'], [WRITE, '$1=1 $2=42'], [COMMIT]]).map((event) => {
+      // Worker 1's write waits for worker 0's commit, whose acknowledgement reaches worker 0 late.
+      if (event.worker === 1 && event.kind === 'write') return { ...event, endMs: 1008 };
+      if (event.worker === 1 && event.kind === 'commit') return { ...event, startMs: 1008.5, endMs: 1009 };
+      return event.worker === 0 && event.kind === 'commit' ? { ...event, endMs: 1010 } : event;
+    });
+
+    expect(lostWrites(events).map((pair) => [pair.overwritten.worker, pair.by.worker])).toEqual([[0, 1]]);
+  });
+
   it('protects a read only with a lock taken before it and held until the write', () => {
     const lateLock = (): readonly Statement[] => [[READ, 'counter=41 version=7'], [BEGIN], ['SELECT pg_advisory_xact_lock(1, $1)', "pg_advisory_xact_lock=''"], [WRITE, '$1=1 $2=42'], [COMMIT]];
     const sessionLock = (): readonly Statement[] => [['SELECT pg_advisory_lock(1, $1)', "pg_advisory_lock=''"], [READ, 'counter=41 version=7'], [WRITE, '$1=1 $2=42']];
