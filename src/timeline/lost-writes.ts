@@ -54,10 +54,15 @@ function readWasProtected(before: readonly Step[], read: Step, writeTransaction:
  * attempt last read (without a lock) before it, and whose WHERE does not check a column it read or
  * sets (`AND version = $3`: a version check makes a stale write update nothing instead).
  */
+/** The read a write's value came from: the last read, plain or locking, before it in its attempt. */
+function sourceRead(committed: CommittedWrite): Step | undefined {
+  return committed.before.findLast((step) => step.event.kind === 'read' || isRowLockingRead(step));
+}
+
 function asBlindOverwrite(committed: CommittedWrite): BlindOverwrite | null {
   const shape = updateShape(committed.write.sql ?? '');
   if (!shape || shape.absolute.size === 0) return null;
-  const source = committed.before.findLast((step) => step.event.kind === 'read' || isRowLockingRead(step));
+  const source = sourceRead(committed);
   if (!source || source.event.kind !== 'read') return null;
   if (readWasProtected(committed.before, source, committed.transaction)) return null;
   const read = readColumns(source.event.detail);
@@ -94,20 +99,29 @@ function wroteBefore(other: CommittedWrite, second: CommittedWrite): boolean {
 }
 
 /**
- * Whether `blind` erased `other`. Either the clocks prove it: `other` committed after `blind`'s read
- * had returned, and held the row before `blind`'s write was sent (so that write waited for it, then
- * overwrote it). Or `other` wrote the very same statement and values before it, while `blind`'s
- * read was under way or not yet begun (`SET counter = 42` twice: two increments from one read of
- * 41). A read begun after `other` was committed saw it: the same value written again later comes
- * from a counter that went back, erased by someone else.
+ * The same statement and values written twice, both computed from reads begun before either write
+ * was sent (`SET counter = 42` twice, from two reads of 41): whichever came second erased the
+ * other, though its order can only be guessed when both were in flight at once. Reads begun
+ * later may have seen a counter that went back, erased by someone else: not this pair's doing.
+ */
+function sameValuesFromOneState(blind: BlindOverwrite, other: CommittedWrite): boolean {
+  const write = blind.committed.write;
+  const otherRead = sourceRead(other)?.event;
+  if (!otherRead || other.write.sql !== write.sql || other.write.detail !== write.detail) return false;
+  const readsBegun = Math.max(blind.read.startMs, otherRead.startMs);
+  return readsBegun < Math.min(write.startMs, other.write.startMs) && wroteBefore(other, blind.committed);
+}
+
+/**
+ * Whether `blind` erased `other`: the clocks prove it (`other` committed after `blind`'s read had
+ * returned, and held the row before `blind`'s write was sent, so that write waited for it, then
+ * overwrote it), or both wrote the same values from reads of the same state.
  */
 function erased(blind: BlindOverwrite, other: CommittedWrite): boolean {
   const write = blind.committed.write;
   if (other.write.worker === write.worker) return false;
-  const readSawIt = other.commit.endMs <= blind.read.startMs;
-  const sameValues = other.write.sql === write.sql && other.write.detail === write.detail && wroteBefore(other, blind.committed);
   const staleRead = blind.read.endMs <= other.commit.startMs && other.write.endMs <= write.startMs;
-  return (sameValues && !readSawIt) || (staleRead && sameRowAndColumn(blind, other));
+  return (staleRead && sameRowAndColumn(blind, other)) || sameValuesFromOneState(blind, other);
 }
 
 /**

@@ -128,11 +128,15 @@ describe('timeline analysis', () => {
     expect(lostWrites(sequential)).toEqual([]);
   });
 
-  it('does not pair equal writes when the later one\'s read began after the earlier committed (the counter went back)', () => {
-    const events = lockstep(
-      [[READ, 'counter=7 version=0'], [WRITE, '$1=1 $2=8']],
-      [null, null, null, [READ, 'counter=7 version=0'], [WRITE, '$1=1 $2=8']],
-    );
+  it('does not pair equal writes when one read began after the other write was sent (the counter went back)', () => {
+    // Worker 1 writes 13 at 1002 (acknowledged late, at 1020); someone erases it back to 12; worker 0
+    // reads that 12 at 1010 and writes 13 again: its read came after worker 1's write, not before.
+    const events = [
+      { ...event(1, 'read', 1000, 'counter=12 version=0'), endMs: 1000.5 },
+      { ...event(1, 'write', 1002, '$1=1 $2=13'), endMs: 1020 },
+      { ...event(0, 'read', 1010, 'counter=12 version=0'), endMs: 1010.5 },
+      { ...event(0, 'write', 1012, '$1=1 $2=13'), endMs: 1012.5 },
+    ];
 
     expect(lostWrites(events)).toEqual([]);
   });
