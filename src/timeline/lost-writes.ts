@@ -49,16 +49,16 @@ function readWasProtected(before: readonly Step[], read: Step, writeTransaction:
   return heldLock || strict;
 }
 
-/**
- * The write as a blind overwrite, or null: an UPDATE setting some column to a client value, whose
- * attempt last read (without a lock) before it, and whose WHERE does not check a column it read or
- * sets (`AND version = $3`: a version check makes a stale write update nothing instead).
- */
 /** The read a write's value came from: the last read, plain or locking, before it in its attempt. */
 function sourceRead(committed: CommittedWrite): Step | undefined {
   return committed.before.findLast((step) => step.event.kind === 'read' || isRowLockingRead(step));
 }
 
+/**
+ * The write as a blind overwrite, or null: an UPDATE setting some column to a client value, whose
+ * attempt last read (without a lock) before it, and whose WHERE does not check a column it read or
+ * sets (`AND version = $3`: a version check makes a stale write update nothing instead).
+ */
 function asBlindOverwrite(committed: CommittedWrite): BlindOverwrite | null {
   const shape = updateShape(committed.write.sql ?? '');
   if (!shape || shape.absolute.size === 0) return null;
