@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COUNTER_MODES } from '../../src/scenarios/counter.js';
+import { COUNTER_MODES } from '../../src/engines/postgres/scenarios/counter-modes.js';
 import { formatTimeline, htmlReport, lostWrites, runComparison } from 'race-rig';
 import type { RaceResult } from 'race-rig';
 import { readAndDropSchema, testDatabaseUrl } from '../helpers/database.js';

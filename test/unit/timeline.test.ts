@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatTimeline } from '../../src/report/format-timeline.js';
 import { htmlReport } from '../../src/report/html.js';
-import { SERVER_NOW_MS as T } from '../../src/scenarios/statements.js';
+import { SERVER_NOW_MS as T } from '../../src/engines/postgres/statements.js';
 import { committedWrites, lostWrites } from '../../src/timeline/analyze.js';
 import { statementKind } from '../../src/timeline/recorder.js';
 import { updateShape, writeParameters } from '../../src/timeline/sql-shape.js';
