@@ -60,6 +60,8 @@ export interface RaceOptions {
   readonly signal?: AbortSignal;
   /** Called as the run enters each stage. */
   readonly onStage?: (stage: RaceStage) => void;
+  /** Told, one line at a time, what the run is doing (the CLI's --verbose prints them on stderr). */
+  readonly onLog?: (line: string) => void;
   /** Called a few times a second during the race (and once at its end) with the operations done. */
   readonly onProgress?: (progress: RaceProgress) => void;
   /** Record what the first few workers' first operations did (PostgreSQL only): `result.timeline`. */

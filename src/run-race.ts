@@ -23,6 +23,7 @@ import type { ScenarioRef } from './scenarios/load.js';
 import type { ModeSpec, Scenario, ScenarioInfo } from './scenarios/types.js';
 import { tearDown, tearDownSchema } from './teardown.js';
 import type { RunResources } from './teardown.js';
+import { stageReporter } from './trace.js';
 
 type Step = <T>(what: string, action: () => Promise<T>) => Promise<T>;
 
@@ -58,13 +59,13 @@ interface Session {
 }
 
 /** The database, the coordinator's connection and, for an embedded server, the threads booting meanwhile. */
-async function openSession(resolved: ResolvedOptions, resources: RunResources, signal: AbortSignal, step: Step): Promise<Session> {
+async function openSession(resolved: ResolvedOptions, resources: RunResources, signal: AbortSignal, step: Step, log?: (line: string) => void): Promise<Session> {
   const niceness = resolved.gate ? GATE_WORKER_NICENESS : 0;
   // The threads boot while an embedded server starts; a server given with --db is checked for
   // room first, so that no thread starts for a run it cannot take.
   if (resolved.db === null) resources.pool = startWorkerPool(resolved.workers, niceness);
   // Not abortable half-way: a server left starting in the background would outlive the run.
-  const database = await openDatabase({ db: resolved.db, workers: resolved.workers });
+  const database = await openDatabase({ db: resolved.db, workers: resolved.workers, log });
   resources.database = database;
   throwIfAborted(signal);
   const admin = await connectCoordinator(database);
@@ -113,7 +114,10 @@ async function raceOnce(
       gate,
     },
     onProgress: progressCallback(options, resolved),
-    ...(gate ? { afterRelease: () => openGateWhenFull(admin, gate, resolved.workers, resolved.barrierTimeoutMs) } : {}),
+    afterRelease: async () => {
+      options.onLog?.(`race: all ${resolved.workers} workers released`);
+      if (gate) await openGateWhenFull(admin, gate, resolved.workers, resolved.barrierTimeoutMs);
+    },
     signal,
   });
 
@@ -155,7 +159,7 @@ export async function runRaces(options: RaceOptions, repeat: number, modes?: rea
   const first = plan[0];
   if (!first) throw new InvalidOptionError('there is nothing to run');
   const { signal, dispose } = runSignal(options.signal, first.timeoutMs);
-  const stage = (name: RaceStage) => options.onStage?.(name);
+  const stage = stageReporter(options);
   const step: Step = (what, action) =>
     untilAborted(action(), signal).catch((error: unknown) => {
       throw explainStepFailure(what, error, resources.admin);
@@ -166,7 +170,7 @@ export async function runRaces(options: RaceOptions, repeat: number, modes?: rea
   try {
     throwIfAborted(signal);
     stage('database');
-    const session = await openSession(first, resources, signal, step);
+    const session = await openSession(first, resources, signal, step, options.onLog);
     for (const [run, resolved] of plan.entries()) {
       results.push(await raceOnce(options, resolved, scenario, session, resources, signal, step, stage));
       // Between runs, each run's schema goes (the last one with the rest, below).

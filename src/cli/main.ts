@@ -159,7 +159,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     junitFile = args.junit;
 
     const progress = args.json ? null : progressDisplay(io.stderr);
-    const options = { ...raceOptions(args, db, io.signal), ...(progress ? { onProgress: progress.onProgress } : {}) };
+    const options = {
+      ...raceOptions(args, db, io.signal),
+      ...(progress ? { onProgress: progress.onProgress } : {}),
+      ...(args.verbose ? { onLog: (line: string) => say(io.stderr, `race-rig: ${line}`) } : {}),
+    };
     let outcome: Outcome;
     try {
       outcome = await runCommand(kind, args, options, print, color);

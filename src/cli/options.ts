@@ -80,7 +80,7 @@ const OPTIONS = {
   isolation: { type: 'string', describe: "spec: every session's isolation level: read-committed, repeatable-read or serializable", defaultDescription: "the server's" },
   'step-timeout': { type: 'number', describe: 'spec, isolation: ms a step may stay blocked at the end of a permutation before it is cancelled', defaultDescription: '10000' },
   show: { type: 'string', describe: 'isolation: print the interleavings behind one anomaly (G0, P4, G2-item, …)' },
-  verbose: { type: 'boolean', default: false, describe: 'print stack traces with errors' },
+  verbose: { type: 'boolean', default: false, describe: 'say on stderr what the run is doing (its directory, initdb, the server, each stage), and print stack traces with errors' },
   color: { type: 'boolean', describe: 'colour the report', defaultDescription: 'when stdout is a terminal' },
 } as const;
 
