@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { abortReason, runSignal, throwIfAborted } from '../../abort.js';
 import { InvalidOptionError } from '../../errors.js';
@@ -13,6 +12,9 @@ import { buildResult, verifyContextOf } from '../../result.js';
 import type { RaceResult } from '../../result.js';
 import type { ModeSpec } from '../../scenarios/types.js';
 import { SharedMutex } from '../../sync/mutex.js';
+import { stageReporter } from '../../trace.js';
+import { createRunDir } from '../run-dir.js';
+import type { RunDir } from '../run-dir.js';
 import { SQLITE_COUNTER, setUpSqliteCounter, verifySqliteCounter } from './counter.js';
 import { openSqlite } from './open.js';
 
@@ -23,13 +25,13 @@ interface SqliteFiles {
   readonly file: string;
   readonly lockFile: string;
   /** The temp directory to delete at the end, when the rig made the file. */
-  readonly tempDir: string | null;
+  readonly tempDir: RunDir | null;
 }
 
-async function prepareFiles(resolved: ResolvedOptions): Promise<SqliteFiles> {
+async function prepareFiles(resolved: ResolvedOptions, log?: (line: string) => void): Promise<SqliteFiles> {
   if (resolved.file === null) {
-    const tempDir = await mkdtemp(join(tmpdir(), 'race-rig-sqlite-'));
-    return { file: join(tempDir, 'race.db'), lockFile: join(tempDir, 'race.db.lock'), tempDir };
+    const tempDir = createRunDir({ prefix: 'race-rig-sqlite', log });
+    return { file: join(tempDir.path, 'race.db'), lockFile: join(tempDir.path, 'race.db.lock'), tempDir };
   }
   const file = resolve(resolved.file);
   if (existsSync(file)) {
@@ -115,21 +117,21 @@ export async function runSqliteRaces(options: RaceOptions, repeat: number, modes
   }
   const resolved = resolveOptions(options, sqliteScenario(options), { kind: 'builtin', name: 'counter' });
   const { signal, dispose } = runSignal(options.signal, resolved.timeoutMs);
-  const stage = (name: RaceStage) => options.onStage?.(name);
+  const stage = stageReporter(options);
   const pool = startWorkerPool(resolved.workers);
   let files: SqliteFiles | undefined;
   const results: RaceResult[] = [];
   let failure: unknown;
   try {
     stage('database');
-    files = await prepareFiles(resolved);
+    files = await prepareFiles(resolved, options.onLog);
     for (let run = 0; run < repeat; run++) results.push(await raceOnSqlite(progressCallback(options, resolved), resolved, files, pool, signal, stage));
   } catch (error) {
     failure = signal.aborted ? abortReason(signal) : error;
   }
   stage('cleanup');
   await pool.destroy().catch(() => undefined);
-  if (files?.tempDir) await rm(files.tempDir, { recursive: true, force: true });
+  if (files?.tempDir) await files.tempDir.remove();
   else if (files && !resolved.keep) await dropCounter(files.file).catch(() => undefined);
   dispose();
   if (failure !== undefined) throw failure;
