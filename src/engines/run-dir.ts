@@ -43,7 +43,7 @@ export function createRunDir({ prefix, mode = 0o700, log }: RunDirOptions): RunD
       mkdirSync(path, { mode });
     } catch (error) {
       // Not ours: nobody may delete it.
-      watchdog.disarm();
+      void watchdog.disarm();
       process.removeListener('exit', onExit);
       if ((error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < NAME_ATTEMPTS) continue;
       throw error;
@@ -57,7 +57,7 @@ export function createRunDir({ prefix, mode = 0o700, log }: RunDirOptions): RunD
         await stopProcessesIn(path);
         await rm(path, { recursive: true, force: true });
         // Only now: had the rig died before, the watchdog would still have had work to do.
-        watchdog.disarm();
+        await watchdog.disarm();
         process.removeListener('exit', onExit);
       })());
     return { path, remove };

@@ -77,7 +77,7 @@ done
 
 export interface Watchdog {
   /** Ends the watchdog: the rig has cleaned up itself. */
-  disarm(): void;
+  disarm(): Promise<void>;
 }
 
 /** The start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), or '' without /proc. */
@@ -101,21 +101,26 @@ function asFindPattern(dir: string): string {
  * at any instant after this call and `dir` still goes.
  */
 export function armWatchdog({ dir, rig = process.pid }: { dir: string; rig?: number }): Watchdog {
-  if (process.platform === 'win32') return { disarm: () => {} };
+  if (process.platform === 'win32') return { disarm: async () => {} };
   const args = [String(rig), startTimeOf(rig), dir, asFindPattern(dir)];
   // cwd '/': the watchdog must not work in the directory it deletes (nor match itself).
   const child = spawn('sh', ['-c', SCRIPT, 'race-rig-watchdog', ...args], { cwd: '/', detached: true, stdio: 'ignore' });
   child.on('error', () => {});
   child.unref();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
-    disarm: () => {
+    disarm: async () => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       try {
         // The whole group: the watchdog and the sleep it may be in.
         process.kill(-child.pid, 'SIGKILL');
       } catch {
-        // exited meanwhile
+        return; // exited meanwhile
       }
+      // Reaped, gone from the process table, before the rig says it is done; ref'd meanwhile, or
+      // a process with nothing else to do would exit in the middle of its clean-up.
+      child.ref();
+      await exited;
     },
   };
 }
