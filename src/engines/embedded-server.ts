@@ -39,7 +39,7 @@ export async function startEmbedded({ maxConnections, log = () => {} }: { maxCon
 
   try {
     // One after another: a copy of the binaries still being written would race the clean-up.
-    const place: ClusterPlace = { runDir: runDir.path, dataDir, binaries: await postgresBinaries(runDir.path), owner: await clusterOwner(), log };
+    const place: ClusterPlace = { runDir: runDir.path, dataDir, binaries: await postgresBinaries(runDir.path, log), owner: await clusterOwner(), log };
     const port = await getPort({ host: HOST });
     const password = randomBytes(18).toString('base64url');
     // The rig itself connects over the Unix socket in the data directory, which only this user

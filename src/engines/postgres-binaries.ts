@@ -57,11 +57,12 @@ function binariesIn(nativeDir: string): PostgresBinaries {
  * A checkout in a private directory (`mktemp -d`, /root) hides them; then they (bin, lib and
  * share, about 60 MB and 0.2 s) are copied into the run's own directory, deleted with it.
  */
-export async function postgresBinaries(runDir: string): Promise<PostgresBinaries> {
+export async function postgresBinaries(runDir: string, log: (line: string) => void = () => {}): Promise<PostgresBinaries> {
   const nativeDir = join(packageDir(BINARIES_PACKAGE, createRequire(join(packageDir(EMBEDDED_PACKAGE), 'package.json'))), 'native');
   const installed = binariesIn(nativeDir);
   if (process.getuid?.() !== 0 || reachableByOthers(installed.initdb)) return installed;
   const copy = join(runDir, 'runtime', 'native');
+  log(`copying the PostgreSQL binaries into ${copy} (the postgres user cannot reach ${nativeDir})`);
   await cp(nativeDir, copy, { recursive: true, verbatimSymlinks: true });
   return binariesIn(copy);
 }
