@@ -12,8 +12,8 @@ import { readFileSync } from 'node:fs';
  * itself.
  *
  * Arguments: the rig's pid and start time (a pid can be reused; the start time, field 22 of
- * /proc/<pid>/stat, tells the rig from a newcomer), the directory, and the directory as a
- * find(1) pattern.
+ * /proc/<pid>/stat, tells the rig from a newcomer) and the directory. The processes working in
+ * the directory are found with a single ls -l of every /proc/<pid>/cwd, not a readlink each.
  *
  * Once the rig is gone, the steps of stopProcessesIn: SIGQUIT to the roots among the processes
  * working in the directory (the postmaster: an immediate shutdown, which stops its backends and
@@ -25,7 +25,7 @@ import { readFileSync } from 'node:fs';
  */
 const SCRIPT = `
 set -f
-rig=$1 rig_started=$2 dir=$3 dir_pattern=$4
+rig=$1 rig_started=$2 dir=$3
 case $dir in /?*/?*) ;; *) exit 2 ;; esac
 
 stat_fields() {
@@ -42,10 +42,13 @@ running() {
 
 members() {
   [ -d /proc/self ] || return 0
-  for cwd in $(find /proc -mindepth 2 -maxdepth 2 -name cwd \\( -lname "$dir_pattern" -o -lname "$dir_pattern/*" -o -lname "$dir_pattern (deleted)" \\) 2>/dev/null); do
-    pid=\${cwd#/proc/}
-    printf '%s ' "\${pid%/cwd}"
+  set +f
+  ls -l /proc/[0-9]*/cwd 2>/dev/null | while IFS= read -r line; do
+    case \${line#* -> } in
+      "$dir" | "$dir"/* | "$dir (deleted)") pid=\${line%/cwd -> *}; printf '%s ' "\${pid##*/proc/}" ;;
+    esac
   done
+  set -f
 }
 
 roots() {
@@ -90,11 +93,6 @@ function startTimeOf(pid: number): string {
   }
 }
 
-/** `dir` with the characters find(1) -lname would read as a pattern escaped. */
-function asFindPattern(dir: string): string {
-  return dir.replace(/[\\*?[\]]/g, '\\$&');
-}
-
 /**
  * Starts the watchdog of `dir` (see SCRIPT) for the rig, this process unless `rig` says
  * otherwise. When spawn returns, sh already runs (spawn waits for the exec), so the rig may die
@@ -102,7 +100,7 @@ function asFindPattern(dir: string): string {
  */
 export function armWatchdog({ dir, rig = process.pid }: { dir: string; rig?: number }): Watchdog {
   if (process.platform === 'win32') return { disarm: async () => {} };
-  const args = [String(rig), startTimeOf(rig), dir, asFindPattern(dir)];
+  const args = [String(rig), startTimeOf(rig), dir];
   // cwd '/': the watchdog must not work in the directory it deletes (nor match itself).
   const child = spawn('sh', ['-c', SCRIPT, 'race-rig-watchdog', ...args], { cwd: '/', detached: true, stdio: 'ignore' });
   child.on('error', () => {});
