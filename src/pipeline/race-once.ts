@@ -51,7 +51,10 @@ export async function raceOnce(race: ResolvedRace, context: RaceContext, started
     concurrency: race.common.concurrency,
     barrierTimeoutMs: race.common.barrierTimeoutMs,
     ...(onProgress ? { onProgress } : {}),
-    ...(prepared.afterRelease ? { afterRelease: prepared.afterRelease } : {}),
+    afterRelease: async () => {
+      context.options.onLog?.(`race: all ${race.common.workers} workers released`);
+      await prepared.afterRelease?.();
+    },
     signal,
   });
   stage('verify');

@@ -2,13 +2,14 @@ import { performance } from 'node:perf_hooks';
 import { abortReason, runSignal, throwIfAborted } from '../abort.js';
 import type { EngineSession } from '../engines/types.js';
 import { DatabaseError, InvalidOptionError } from '../errors.js';
-import type { RaceOptions, RaceStage } from '../race/options.js';
+import type { RaceOptions } from '../race/options.js';
 import type { ResolvedRace } from '../race/resolve.js';
 import { startThreadPool } from '../pool/threads.js';
 import type { StartPool, WorkerPool } from '../pool/types.js';
 import { planRaces } from './plan.js';
 import type { RunShape } from './plan.js';
 import { raceOnce } from './race-once.js';
+import { stageReporter } from './trace.js';
 import type { RaceContext } from './race-once.js';
 import type { RaceResult } from '../result/types.js';
 
@@ -47,7 +48,6 @@ async function openSession(first: ResolvedRace, started: Started, signal: AbortS
     signal,
     threadsMayStart: (niceness) => {
       started.pool ??= startPool(first.common.workers, niceness);
-      options.onLog?.(`${first.common.workers} worker threads starting`);
     },
     log: (line) => options.onLog?.(line),
   });
@@ -68,10 +68,7 @@ export async function runRaces(options: RaceOptions, shape: RunShape, startPool:
   const first = plan[0];
   if (!first) throw new InvalidOptionError('there is nothing to run');
   const { signal, dispose } = runSignal(options.signal, first.common.timeoutMs);
-  const stage = (name: RaceStage) => {
-    options.onStage?.(name);
-    options.onLog?.(`stage: ${name}`);
-  };
+  const stage = stageReporter(options);
   const started: Started = { current: {} };
   const results: RaceResult[] = [];
   let failure: unknown;

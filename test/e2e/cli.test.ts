@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { readAndDropSchema, testDatabaseUrl } from '../helpers/database.js';
 import { cliEnv, runCli, startCli } from '../helpers/cli.js';
-import { embeddedTraces, leftoversSince, NOTHING_LEFT } from '../helpers/leftovers.js';
+import { readyPostmasterOf, runDirOf } from '../helpers/embedded-run.js';
+import { leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
+import { eventually } from '../helpers/wait.js';
 
 describe('race-rig command line', () => {
   it('--json prints one object that matches what the database holds', async () => {
@@ -122,8 +123,6 @@ describe('race-rig command line', () => {
   });
 
   it('runs the counter on SQLite with the same report and JSON, and leaves no file behind', async () => {
-    const before = embeddedTraces();
-
     const json = await runCli(['--engine', 'sqlite', '--mode', 'immediate', '--journal', 'wal', '-w', '4', '-n', '25', '--json']);
     const text = await runCli(['--engine', 'sqlite', '-w', '4', '-n', '25']);
 
@@ -131,37 +130,31 @@ describe('race-rig command line', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ verdict: 'CORRECT', actual: 100, database: { engine: 'sqlite' }, options: { engine: 'sqlite', journal: 'wal' } });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/counter\/lost {2}4 workers × 25 increments {2}on SQLite 3\.\d+/);
-    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
+    expect(leftoversOfRun(json.pid)).toEqual(NOTHING_LEFT);
+    expect(leftoversOfRun(text.pid)).toEqual(NOTHING_LEFT);
   });
 
   it('runs on the embedded default and leaves nothing behind', async () => {
-    const before = embeddedTraces();
-
     const run = await runCli(['--json', '-w', '4', '-n', '10', '--mode', 'advisory'], cliEnv());
 
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'CORRECT', expected: 40, actual: 40, database: { engine: 'embedded' } });
-    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
+    expect(leftoversOfRun(run.pid)).toEqual(NOTHING_LEFT);
   });
 
   it('Ctrl-C stops the run, the embedded server and removes its directory (exit 130)', async () => {
-    const before = embeddedTraces();
     const { child, finished } = startCli(['-w', '20', '-n', '100000', '--mode', 'for-update']);
+    const pid = child.pid ?? -1;
 
-    // Wait until this run's server is up (its data directory has a postmaster.pid), then interrupt.
-    const deadline = Date.now() + 30_000;
-    let started = false;
-    while (!started && Date.now() < deadline) {
-      await sleep(50);
-      started = embeddedTraces().dirs.some((dir) => !before.dirs.includes(dir) && existsSync(`${dir}/data/postmaster.pid`));
-    }
-    expect(started).toBe(true);
+    // Wait until this run's server accepts connections, then interrupt.
+    const dir = await eventually(() => runDirOf(pid), 'the run to create its directory');
+    await eventually(() => readyPostmasterOf(dir), 'the embedded server to accept connections');
     await sleep(1500);
     child.kill('SIGINT');
     const run = await finished;
 
     expect(run.code).toBe(130);
     expect(run.stderr).toMatch(/^race-rig: interrupted by SIGINT; cleaned up\n$/);
-    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
+    expect(leftoversOfRun(pid)).toEqual(NOTHING_LEFT);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tempDirForFile } from '../helpers/temp-dir.js';
 import { testDatabaseUrl } from '../helpers/database.js';
-import { embeddedTraces, leftoversSince, NOTHING_LEFT } from '../helpers/leftovers.js';
+import { leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
 
 /** What PostgreSQL's isolation tester would print for examples/specs/lost-update.spec at READ COMMITTED. */
 const LOST_UPDATE_AT_READ_COMMITTED = `Parsed test spec with 2 sessions
@@ -57,12 +57,11 @@ describe('race-rig spec', () => {
   });
 
   it('runs on the embedded default and leaves nothing behind', async () => {
-    const before = embeddedTraces();
     const run = await runCli(['spec', 'examples/specs/read-skew.spec', '--isolation', 'read-committed']);
 
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/step r_y: SELECT balance FROM accounts WHERE id = 'y';\nbalance\n-------\n {5}60\n/);
-    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
+    expect(leftoversOfRun(run.pid)).toEqual(NOTHING_LEFT);
   });
 
   it('turns a bad spec, file or level into one line and exit 2', async () => {

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 export const RIG = fileURLToPath(new URL('../../dist/rig.js', import.meta.url));
 
 export interface CliRun {
+  /** The CLI's pid, which names its run directory (race-rig-<pid>-…). */
+  readonly pid: number;
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
@@ -30,7 +32,7 @@ export function startCli(args: readonly string[], env = cliEnv(), { ownGroup = f
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const finished = new Promise<CliRun>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ pid: child.pid ?? -1, code, signal, stdout, stderr }));
   });
   return { child, finished };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AbortedError, BarrierError, runRace, WorkerError } from 'race-rig';
 import type { RaceStage } from 'race-rig';
 import { readAndDropSchema, testDatabaseUrl, withClient } from '../helpers/database.js';
-import { embeddedTraces, leftoversSince, NOTHING_LEFT } from '../helpers/leftovers.js';
+import { leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
 import { testRole } from '../helpers/roles.js';
 import { eventually } from '../helpers/wait.js';
 
@@ -102,7 +102,6 @@ describe('a lock that never comes', () => {
 
 describe('aborting at every stage', () => {
   it.each<RaceStage>(['database', 'setup', 'race', 'verify'])('an abort during %s tears everything down', async (stage) => {
-    const before = embeddedTraces();
     const controller = new AbortController();
 
     const run = runRace({
@@ -119,14 +118,12 @@ describe('aborting at every stage', () => {
     });
 
     await expect(run).rejects.toBeInstanceOf(AbortedError);
-    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
+    expect(leftoversOfRun(process.pid)).toEqual(NOTHING_LEFT);
   });
 
   it('a barrier timeout on the embedded server tears everything down too', async () => {
-    const before = embeddedTraces();
-
     await expect(runRace({ workers: 10, increments: 1, barrierTimeoutMs: 1 })).rejects.toBeInstanceOf(BarrierError);
 
-    expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
+    expect(leftoversOfRun(process.pid)).toEqual(NOTHING_LEFT);
   });
 });

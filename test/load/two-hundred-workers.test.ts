@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runRace, SCENARIOS } from 'race-rig';
-import { embeddedTraces, leftoversSince, NOTHING_LEFT } from '../helpers/leftovers.js';
+import { leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
 
 /**
  * Load: 200 workers × 100 increments on the embedded server (sized for them automatically), in
@@ -13,15 +13,13 @@ describe('200 workers × 100 increments on the embedded server', () => {
   it.each(counterModes.map((mode) => [mode.name, mode.outcome, mode.retries] as const))(
     '%s ends %s',
     async (mode, outcome, retries) => {
-      const before = embeddedTraces();
-
       const result = await runRace({ mode, workers: 200, increments: 100, ...(retries ? { backoffMs: 5 } : {}) });
 
       expect(result.threads).toBe(200);
       expect(result.succeeded).toBe(20_000);
       if (outcome === 'correct') expect(result).toMatchObject({ verdict: 'CORRECT', actual: 20_000, lost: 0 });
       else expect(result).toMatchObject({ verdict: 'RACE' });
-      expect(leftoversSince(before)).toEqual(NOTHING_LEFT);
+      expect(leftoversOfRun(process.pid)).toEqual(NOTHING_LEFT);
     },
     300_000,
   );

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidOptionError } from '../../errors.js';
 import { SharedMutex } from '../../sync/mutex.js';
+import { createRunDir } from '../run-dir.js';
+import type { RunDir } from '../run-dir.js';
 import { runStep } from '../step.js';
 import type { EngineSession, PlannedRun, PreparedRun, SessionRequest } from '../types.js';
 import { openSqlite } from './open.js';
@@ -16,8 +17,8 @@ const BUSY_FOREVER_MS = 2 ** 31 - 1;
 interface SqliteFiles {
   readonly file: string;
   readonly lockFile: string;
-  /** The temp directory to delete at the end, when the rig made the file. */
-  readonly tempDir: string | null;
+  /** The run directory to delete at the end, when the rig made the file (watched: see run-dir.ts). */
+  readonly tempDir: RunDir | null;
 }
 
 function tablesIn(db: SqliteDb): Set<string> {
@@ -35,10 +36,10 @@ async function withDb<T>(file: string, use: (db: SqliteDb) => T | Promise<T>): P
 }
 
 /** The rig's temp file, or --file, which must not hold tables of someone else's unless --keep says the run may work beside them. */
-async function openFiles(settings: SqliteSettings): Promise<SqliteFiles> {
+async function openFiles(settings: SqliteSettings, log: (line: string) => void): Promise<SqliteFiles> {
   if (settings.file === null) {
-    const tempDir = await mkdtemp(join(tmpdir(), 'race-rig-sqlite-'));
-    return { file: join(tempDir, 'race.db'), lockFile: join(tempDir, 'race.db.lock'), tempDir };
+    const tempDir = createRunDir({ prefix: 'race-rig-sqlite', log });
+    return { file: join(tempDir.path, 'race.db'), lockFile: join(tempDir.path, 'race.db.lock'), tempDir };
   }
   const { file } = settings;
   const tables = existsSync(file) ? await withDb(file, tablesIn) : new Set<string>();
@@ -98,8 +99,16 @@ async function prepareRun(files: SqliteFiles, settings: SqliteSettings, run: Pla
 export async function openSqliteSession(request: SessionRequest<SqliteSettings>): Promise<EngineSession> {
   const { settings } = request;
   request.threadsMayStart(0);
-  const files = await openFiles(settings);
-  const version = await withDb(files.file, (db) => String(db.prepare('SELECT sqlite_version()').pluck().get()));
+  const files = await openFiles(settings, request.log);
+  const close = async () => {
+    if (files.tempDir) await files.tempDir.remove();
+    else if (!settings.keep) await rm(files.lockFile, { force: true });
+    return [];
+  };
+  const version = await withDb(files.file, (db) => String(db.prepare('SELECT sqlite_version()').pluck().get())).catch(async (error: unknown) => {
+    await close();
+    throw error;
+  });
   request.log(`SQLite ${version}, file ${files.file}`);
   return {
     kind: 'sqlite',
@@ -107,10 +116,6 @@ export async function openSqliteSession(request: SessionRequest<SqliteSettings>)
     serverVersion: version,
     prepare: (run) => prepareRun(files, settings, run),
     trouble: () => null,
-    close: async () => {
-      if (files.tempDir) await rm(files.tempDir, { recursive: true, force: true });
-      else if (!settings.keep) await rm(files.lockFile, { force: true });
-      return [];
-    },
+    close,
   };
 }
