@@ -12,7 +12,7 @@ function usage(spec: OptionSpec): string {
   const alias = spec.alias ? `-${spec.alias}, ` : '';
   switch (spec.type) {
     case 'boolean':
-      return spec.default === true ? `--${spec.flag}, --no-${spec.flag}` : `${alias}--${spec.flag}`;
+      return spec.default === false ? `${alias}--${spec.flag}` : `--${spec.flag}, --no-${spec.flag}`;
     case 'number':
       return `${alias}--${spec.flag} N`;
     case 'pairs':
@@ -26,8 +26,7 @@ function usage(spec: OptionSpec): string {
 
 function meaning(spec: OptionSpec): string {
   const range = spec.type === 'number' ? ` (${spec.min} to ${spec.max === Number.MAX_SAFE_INTEGER ? 'any' : new Intl.NumberFormat('en-US').format(spec.max)})` : '';
-  const repeat = spec.type === 'list' || spec.type === 'pairs' ? '; repeatable' : '';
-  return `${spec.describe}${range}${repeat}`;
+  return `${spec.describe}${range}`;
 }
 
 function goesWith(key: string, spec: OptionSpec): string {
