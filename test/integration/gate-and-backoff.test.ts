@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { StatementRunner } from '../../src/engines/postgres/statements.js';
 import { runRace } from 'race-rig';
 import { readAndDropSchema, testDatabaseUrl, withClient } from '../helpers/database.js';
 import { testRole } from '../helpers/roles.js';
@@ -69,5 +71,29 @@ describe('--backoff', () => {
 
     expect(held.counter).toBe(300);
     expect(result).toMatchObject({ verdict: 'CORRECT', actual: 300, options: { backoffMs: 1 } });
+  });
+});
+
+describe('the hold after the first statement (the gate keeps client threads off the CPU at the opening)', () => {
+  it('runs once, after the statement is written to the socket, before its result is read', async () => {
+    const client = new pg.Client({ connectionString: testDatabaseUrl(), pipeline: true } as pg.ClientConfig);
+    await client.connect();
+    try {
+      const sql = new StatementRunner(client);
+      const socket = (client as unknown as { connection: { stream: import('node:net').Socket } }).connection.stream;
+      const seen: { written: number; buffered: number }[] = [];
+      const before = socket.bytesWritten;
+      sql.holdAfterNextSend(() => seen.push({ written: socket.bytesWritten - before, buffered: socket.writableLength }));
+
+      const first = await sql.row<{ n: number }>('SELECT 1 AS n', []);
+      await sql.row('SELECT 2 AS n', []);
+
+      expect(first?.n).toBe(1);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]?.written).toBeGreaterThan(0);
+      expect(seen[0]?.buffered).toBe(0);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -19,6 +19,8 @@ export class StatementRunner {
   private readonly names = new Map<string, string>();
   /** `t` of the first row that carried one since the last reset. */
   private firstServerTime: number | null = null;
+  /** Called once, right after the next statement is on the wire (see holdAfterNextSend). */
+  private afterNextSend: (() => void) | null = null;
 
   /** `recorder` notes every statement for `--timeline` (only the first few workers have one). */
   constructor(
@@ -59,6 +61,11 @@ export class StatementRunner {
     this.firstServerTime = null;
   }
 
+  /** Runs `hold` once, as soon as the next statement has been sent and before its result is read (the gate's hold). */
+  holdAfterNextSend(hold: () => void): void {
+    this.afterNextSend = hold;
+  }
+
   /** As `row`, and how long the statement took (a lock wait shows up here). */
   async timedRow<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<{ row: T | undefined; ms: number }> {
     const started = performance.now();
@@ -66,16 +73,25 @@ export class StatementRunner {
     return { row, ms: performance.now() - started };
   }
 
-  private async query<T extends pg.QueryResultRow>(statement: string | pg.QueryConfig, values: unknown[]): Promise<pg.QueryResult<T>> {
-    if (!this.recorder) return this.client.query<T>(statement);
+  private query<T extends pg.QueryResultRow>(statement: string | pg.QueryConfig, values: unknown[]): Promise<pg.QueryResult<T>> {
+    // node-postgres writes the statement to the socket before query() returns.
+    const pending = this.recorder ? this.recorded<T>(statement, values) : this.client.query<T>(statement);
+    const hold = this.afterNextSend;
+    this.afterNextSend = null;
+    hold?.();
+    return pending;
+  }
+
+  private async recorded<T extends pg.QueryResultRow>(statement: string | pg.QueryConfig, values: unknown[]): Promise<pg.QueryResult<T>> {
+    const recorder = this.recorder as TimelineRecorder;
     const text = typeof statement === 'string' ? statement : statement.text;
     const startMs = wallClockMs();
     try {
       const result = await this.client.query<T>(statement);
-      this.recorder.statement(text, values, startMs, { row: result.rows[0], rows: result.rowCount ?? result.rows.length });
+      recorder.statement(text, values, startMs, { row: result.rows[0], rows: result.rowCount ?? result.rows.length });
       return result;
     } catch (error) {
-      this.recorder.statement(text, values, startMs, { error });
+      recorder.statement(text, values, startMs, { error });
       throw error;
     }
   }

@@ -4,7 +4,7 @@ import { findMode, loadScenario } from '../../scenarios/load.js';
 import { TimelineRecorder } from '../../timeline/recorder.js';
 import { TIMELINE_WORKERS } from '../../timeline/types.js';
 import type { EngineWorker, OpenWorker } from '../types.js';
-import { GATE_LOCK_SQL, GATE_SLEEP_SQL } from './gate.js';
+import { GATE_LOCK_SQL, GATE_SLEEP_SQL, holdStill } from './gate.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { Scenario } from './scenarios/types.js';
 import { classifyPostgresError, sqlstateOf } from './sqlstate.js';
@@ -74,6 +74,8 @@ export const openWorker: OpenWorker = async (task: WorkerTask) => {
     const session = await scenario.worker({ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index, client, sql });
     await session.warmUp?.();
     sql.resetServerTime();
+    const gate = target.gate;
+    if (gate) sql.holdAfterNextSend(() => holdStill(gate.hold));
     return {
       session,
       retries: mode.retries,
