@@ -25,15 +25,23 @@ export interface CliIo {
 
 type Say = (stream: { write(text: string): unknown }, text: string) => void;
 
+/** What every command gets from the boundary: where to print, colour, the --verbose trace, the secrets scrubbed. */
+interface CommandIo {
+  readonly io: CliIo;
+  readonly say: Say;
+  readonly scrub: (text: string) => string;
+  readonly color: boolean;
+  readonly onLog: ((line: string) => void) | undefined;
+}
+
 function listedScenarios(): ListedScenario[] {
   return Object.values(ENGINES).flatMap((engine) => Object.values(engine.scenarios).map((scenario) => ({ engine: engine.name, scenario })));
 }
 
 /** A race command (a run, --repeat, compare), its progress bar, and its report files. */
-async function raceCommandWithReports(kind: 'run' | 'compare', values: CliValues, io: CliIo, say: Say, scrub: (text: string) => string): Promise<number> {
+async function raceCommandWithReports(kind: 'run' | 'compare', values: CliValues, { io, say, scrub, color, onLog }: CommandIo): Promise<number> {
   await checkWritable('--junit', values.junit);
   await checkWritable('--html', values.html);
-  const color = values.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR);
   const progress = values.json ? null : progressDisplay(io.stderr);
   let outcome: Outcome;
   try {
@@ -44,7 +52,7 @@ async function raceCommandWithReports(kind: 'run' | 'compare', values: CliValues
       hooks: {
         ...(io.signal ? { signal: io.signal } : {}),
         ...(progress ? { onProgress: progress.onProgress } : {}),
-        ...(values.verbose ? { onLog: (line: string) => say(io.stderr, `race-rig: ${line}`) } : {}),
+        ...(onLog ? { onLog } : {}),
       },
     });
   } finally {
@@ -93,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (parsed.kind === 'isolation') return await isolationCommand(values, { env: io.env, signal: io.signal, print, onLog }, color);
     name = commandName(parsed.kind, values);
     junitFile = values.junit;
-    return await raceCommandWithReports(parsed.kind, values, io, say, scrub);
+    return await raceCommandWithReports(parsed.kind, values, { io, say, scrub, color, onLog });
   } catch (error) {
     const known = error instanceof RigError;
     const hint = known || verbose ? '' : ' (run with --verbose for the stack trace)';
