@@ -81,7 +81,7 @@ async function startSpread(db: string) {
       for (let i = 0; i < runs; i++) results.push(await race(db, { mode: 'lost', workers, increments: 1, gate }));
       const spreads = results.map((result) => result.startSpreadMs ?? Number.NaN);
       rows.push({ workers, gate, runs: spreads, medianMs: round(median(spreads)), finalCounters: results.map((result) => result.actual) });
-      log(`start spread ${workers} workers${gate ? ' with --gate' : ''}: median ${round(median(spreads))} ms`);
+      log(`start spread ${workers} workers${gate ? ' with the gate' : ' with --no-gate'}: median ${round(median(spreads))} ms`);
     }
   }
   return rows;
@@ -176,11 +176,11 @@ function printTables(report: Awaited<ReturnType<typeof measure>>): void {
   const table = (head: string[]) => new Table({ head, style: { head: [], border: [] } });
   const spread = table(['start spread (server clock)', 'workers', 'median ms', 'runs (ms)']);
   for (const row of report.startSpread) {
-    spread.push([row.gate ? 'barrier + --gate' : 'barrier', row.workers, row.medianMs, row.runs.map((ms) => round(ms, 2)).join(' ')]);
+    spread.push([row.gate ? 'barrier + gate (default)' : 'barrier (--no-gate)', row.workers, row.medianMs, row.runs.map((ms) => round(ms, 2)).join(' ')]);
   }
   const minimal = table([`minimal race: lost, ${PLAN.manyWorkers} × 1`, 'final counters (ideal 1)', 'runs ≤ 2']);
   for (const row of report.startSpread.filter((item) => item.workers === PLAN.manyWorkers)) {
-    minimal.push([row.gate ? 'barrier + --gate' : 'barrier', row.finalCounters.join(' '), `${row.finalCounters.filter((counter) => counter <= 2).length} of ${row.finalCounters.length}`]);
+    minimal.push([row.gate ? 'barrier + gate (default)' : 'barrier (--no-gate)', row.finalCounters.join(' '), `${row.finalCounters.filter((counter) => counter <= 2).length} of ${row.finalCounters.length}`]);
   }
   const speed = table(['inplace throughput', 'rig ops/s', 'pgbench tps', 'rig ÷ pgbench']);
   for (const row of report.throughput) {

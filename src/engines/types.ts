@@ -39,10 +39,9 @@ export interface SessionRequest<Settings> {
   readonly signal: AbortSignal;
   /**
    * The engine says when the worker threads may start: at once (they boot while a server
-   * starts), or only once it knows the server has room for them. `niceness` lowers their CPU
-   * priority (see src/engines/postgres/gate.ts).
+   * starts), or only once it knows the server has room for them.
    */
-  threadsMayStart(niceness: number): void;
+  threadsMayStart(): void;
   /** A line for --verbose: what the engine is doing. */
   log(line: string): void;
 }

@@ -46,13 +46,13 @@ async function openSession(first: ResolvedRace, started: Started, signal: AbortS
     settings: first.settings,
     common: first.common,
     signal,
-    threadsMayStart: (niceness) => {
-      started.pool ??= startPool(first.common.workers, niceness);
+    threadsMayStart: () => {
+      started.pool ??= startPool(first.common.workers);
     },
     log: (line) => options.onLog?.(line),
   });
   started.session = session;
-  started.pool ??= startPool(first.common.workers, 0);
+  started.pool ??= startPool(first.common.workers);
   throwIfAborted(signal);
   return session;
 }

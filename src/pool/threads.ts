@@ -31,14 +31,13 @@ type Threads = Piscina<WorkerTask, WorkerResult>;
  * Starts the threads at once, so that they boot and load the worker module while the engine
  * starts its database and sets up its tables.
  */
-export const startThreadPool: StartPool = (workers, niceness) => {
+export const startThreadPool: StartPool = (workers) => {
   const pool: Threads = new Piscina<WorkerTask, WorkerResult>({
     filename: WORKER_FILE,
     minThreads: workers,
     maxThreads: workers,
     concurrentTasksPerWorker: 1,
     maxQueue: workers,
-    niceIncrement: niceness,
     resourceLimits: WORKER_RESOURCE_LIMITS,
   });
   let destroyed: Promise<void> | undefined;

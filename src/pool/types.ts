@@ -36,5 +36,5 @@ export interface WorkerPool {
   destroy(): Promise<void>;
 }
 
-/** Starts a pool; `niceness` lowers the workers' CPU priority where the OS allows it. */
-export type StartPool = (workers: number, niceness: number) => WorkerPool;
+/** Starts a pool of exactly `workers` workers. */
+export type StartPool = (workers: number) => WorkerPool;

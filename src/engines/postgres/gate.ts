@@ -23,16 +23,9 @@ import { BarrierError } from '../../errors.js';
  * coordinator also writes an opening instant a little in the future: every backend reaches its
  * sleep before it, and all of them wake at it together. Either way the race starts inside the
  * server, without waiting for any client thread. The client threads keep off the CPU meanwhile:
- * they run at the lowest priority, and each holds still once its first statement is sent, until
- * the coordinator lets go a few milliseconds after the opening (holdStill).
+ * each holds still once its first statement is sent, until the coordinator lets go a few
+ * milliseconds after the opening (holdStill).
  */
-
-/**
- * With the gate, worker threads run at the lowest priority: when the gate opens, the server's
- * backends then run every gated first statement before any client thread takes CPU to handle a
- * result and send its next statement. (Piscina applies it through @napi-rs/nice.)
- */
-export const GATE_WORKER_NICENESS = 19;
 
 /** First key of the gate's two-key advisory lock ("GATE" in ASCII); the second is per run. */
 const GATE_NAMESPACE = 0x47415445;

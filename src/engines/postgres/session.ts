@@ -5,7 +5,6 @@ import { runStep } from '../step.js';
 import type { EngineSession, SessionRequest } from '../types.js';
 import { checkConnectionCapacity } from './capacity.js';
 import { connectCoordinator } from './connect.js';
-import { GATE_WORKER_NICENESS } from './gate.js';
 import type { PostgresSettings } from './options.js';
 import { freshSchema, preparePostgresRun } from './run.js';
 import type { FreshSchema } from './run.js';
@@ -39,8 +38,7 @@ async function serverVersion(admin: pg.ClientBase): Promise<string> {
  */
 export async function openPostgresSession(request: PostgresSessionRequest): Promise<PostgresSession> {
   const { settings, signal, log } = request;
-  const niceness = settings.gate ? GATE_WORKER_NICENESS : 0;
-  if (settings.db === null) request.threadsMayStart(niceness);
+  if (settings.db === null) request.threadsMayStart();
   // Not abortable half-way: a server left starting in the background would outlive the run.
   const server = await openServer({ db: settings.db, workers: request.clients, log });
   let admin: pg.Client | undefined;
@@ -49,7 +47,7 @@ export async function openPostgresSession(request: PostgresSessionRequest): Prom
     admin = await connectCoordinator(server);
     const connected = admin;
     await runStep('checking the server', () => checkConnectionCapacity(connected, request.clients), signal);
-    request.threadsMayStart(niceness);
+    request.threadsMayStart();
     const version = await runStep('reading the server version', () => serverVersion(connected), signal);
     return postgresSession(server, connected, version, settings);
   } catch (error) {

@@ -98,7 +98,7 @@ async function prepareRun(files: SqliteFiles, settings: SqliteSettings, run: Pla
  */
 export async function openSqliteSession(request: SessionRequest<SqliteSettings>): Promise<EngineSession> {
   const { settings } = request;
-  request.threadsMayStart(0);
+  request.threadsMayStart();
   const files = await openFiles(settings, request.log);
   const close = async () => {
     if (files.tempDir) await files.tempDir.remove();
