@@ -13,7 +13,6 @@ import { EXIT, raceCommand } from './race-command.js';
 import type { Outcome } from './race-command.js';
 import { checkWritable, writeReport } from './report-files.js';
 
-export { EXIT } from './race-command.js';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };

@@ -1,4 +1,4 @@
-import { ENGINES } from '../engines/registry.js';
+import { DEFAULT_ENGINE, ENGINES } from '../engines/registry.js';
 import { LEVELS } from '../isolation/levels.js';
 import { COMMON_OPTIONS } from '../options/common.js';
 import { COMMANDS, optionTable, RACE_COMMANDS } from '../options/define.js';
@@ -7,7 +7,7 @@ import { MAX_REPEAT } from '../pipeline/plan.js';
 
 /** Which engine runs the race: one of the registry's. */
 export const ENGINE_OPTION = optionTable({
-  engine: { flag: 'engine', type: 'string', default: 'postgres', describe: `database engine: ${Object.keys(ENGINES).join(' or ')}`, commands: RACE_COMMANDS },
+  engine: { flag: 'engine', type: 'string', default: DEFAULT_ENGINE, describe: `database engine: ${Object.keys(ENGINES).join(' or ')}`, commands: RACE_COMMANDS },
 });
 
 /** The command line's own flags: what to print and write, and the spec runner's. */

@@ -9,6 +9,7 @@ import { formatExplanation, formatStory } from '../report/format-explain.js';
 import { formatRepeated } from '../report/format-repeat.js';
 import { formatTimeline } from '../report/format-timeline.js';
 import type { RaceResult } from '../result/types.js';
+import { CLI_OPTIONS } from './options.js';
 import type { CliValues } from './parse.js';
 
 /** Exit codes, as documented in docs/reference/exit-codes.md. */
@@ -38,11 +39,11 @@ export interface RaceCommandIo {
  * back to $DATABASE_URL on an engine that takes it; --html records a timeline where the engine can.
  */
 export function raceOptionsOf(values: CliValues, io: Pick<RaceCommandIo, 'env' | 'hooks'>): RaceOptions {
-  const { repeat: _repeat, limit: _limit, json: _json, explain: _explain, junit: _junit, permutation: _permutation, isolation: _isolation, stepTimeoutMs: _step, show: _show, verbose: _verbose, color: _color, html, ...race } = values;
+  const race = Object.fromEntries(Object.entries(values).filter(([key]) => !Object.hasOwn(CLI_OPTIONS, key))) as RaceOptions;
   const engine = engineNamed(race.engine ?? DEFAULT_ENGINE);
   const takes = (key: string) => Object.hasOwn(engine.options, key);
   const db = race.db ?? (takes('db') ? io.env.DATABASE_URL || undefined : undefined);
-  const timeline = race.timeline || (html !== undefined && takes('timeline')) || undefined;
+  const timeline = race.timeline || (values.html !== undefined && takes('timeline')) || undefined;
   return { ...race, ...(db === undefined ? {} : { db }), ...(timeline === undefined ? {} : { timeline }), ...io.hooks };
 }
 

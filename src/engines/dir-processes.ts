@@ -7,6 +7,19 @@ const QUIT_TIMEOUT_MS = 5_000;
 const KILL_TIMEOUT_MS = 2_000;
 const POLL_MS = 20;
 
+/**
+ * The fields of /proc/<pid>/stat after the command name ("pid (comm) S ppid …": [0] is the
+ * state, [1] the parent, [19] the start time), or null when there is no such process or no /proc.
+ */
+export function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
 /** Whether `pid` runs; a zombie (dead, not yet reaped by its parent) does not. */
 export function isRunning(pid: number): boolean {
   try {
@@ -14,13 +27,8 @@ export function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
-  try {
-    // /proc/<pid>/stat: "pid (comm) S …", the state after the last parenthesis.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return process.platform !== 'linux';
-  }
+  const fields = statFields(pid);
+  return fields === null ? process.platform !== 'linux' : fields[0] !== 'Z';
 }
 
 /** Whether a path (as /proc shows a working directory, " (deleted)" once it is gone) is `dir` or inside it. */
@@ -49,12 +57,8 @@ export function processesWorkingIn(dir: string): number[] {
 
 /** The parent of `pid`, or null once it is gone. */
 function parentOf(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return null;
-  }
+  const parent = statFields(pid)?.[1];
+  return parent === undefined ? null : Number(parent);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { statFields } from './dir-processes.js';
 
 /**
  * A dead man's switch for a run directory. Exit hooks cannot run when the rig is killed outright
@@ -85,12 +85,7 @@ export interface Watchdog {
 
 /** The start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), or '' without /proc. */
 function startTimeOf(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
-  } catch {
-    return '';
-  }
+  return statFields(pid)?.[19] ?? '';
 }
 
 /**

@@ -3,7 +3,8 @@ import { runSignal, untilAborted } from '../abort.js';
 import type { PostgresSettings } from '../engines/postgres/options.js';
 import { openPostgresSession } from '../engines/postgres/session.js';
 import type { PostgresSession } from '../engines/postgres/session.js';
-import { DatabaseError, errorMessage, RigError } from '../errors.js';
+import { runStep } from '../engines/step.js';
+import { DatabaseError, errorMessage } from '../errors.js';
 import { LEVELS } from './levels.js';
 import type { LevelName } from './levels.js';
 import { runPermutation } from './schedule.js';
@@ -42,13 +43,7 @@ function specSettings(db: string | undefined): PostgresSettings {
 }
 
 async function runSql(what: string, admin: pg.ClientBase, statements: readonly string[], signal: AbortSignal): Promise<void> {
-  for (const sql of statements) {
-    try {
-      await untilAborted(admin.query(sql), signal);
-    } catch (error) {
-      throw error instanceof RigError ? error : new DatabaseError(`${what} failed: ${errorMessage(error)}`);
-    }
-  }
+  for (const sql of statements) await runStep(what, () => admin.query(sql), signal);
 }
 
 async function stopSessions(sessions: SessionThread[]): Promise<void> {

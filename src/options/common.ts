@@ -20,7 +20,7 @@ export const COMMON_OPTIONS = optionTable({
     alias: 'm',
     type: 'string',
     describe: 'strategy for the critical section (race-rig list)',
-    defaultText: 'lost for counter, else the first mode',
+    defaultText: "the scenario's first (lost for counter)",
     commands: ['run'],
   },
   workers: { flag: 'workers', alias: 'w', type: 'number', default: 10, min: 1, max: MAX_WORKERS, describe: 'worker threads, each with its own connection', commands: RACE_COMMANDS },

@@ -49,7 +49,7 @@ export async function resolveBase(options: RaceOptions): Promise<RaceBase> {
 }
 
 function modeOf(scenario: AnyScenario, name: string | undefined): ModeSpec {
-  const wanted = name ?? (scenario.name === 'counter' ? 'lost' : scenario.modes[0]?.name ?? '');
+  const wanted = name ?? scenario.modes[0]?.name ?? '';
   const mode = findMode(scenario, wanted);
   if (!mode) throw new InvalidOptionError(`unknown --mode '${wanted}' for ${scenario.name}; choose one of: ${scenario.modes.map((spec) => spec.name).join(', ')}`);
   return mode;

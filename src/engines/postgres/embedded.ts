@@ -1,7 +1,5 @@
 import { startEmbedded } from './embedded-server.js';
 
-export { startEmbedded };
-
 /** Connections beyond the workers: the coordinator, plus room for a curious psql. */
 export const EMBEDDED_HEADROOM = 10;
 

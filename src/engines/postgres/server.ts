@@ -1,4 +1,5 @@
-import { EMBEDDED_HEADROOM, startEmbedded } from './embedded.js';
+import { EMBEDDED_HEADROOM } from './embedded.js';
+import { startEmbedded } from './embedded-server.js';
 import { useExternal } from './external.js';
 import type { PostgresServer } from './types.js';
 

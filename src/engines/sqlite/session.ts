@@ -51,10 +51,17 @@ async function openFiles(settings: SqliteSettings, log: (line: string) => void):
 
 async function prepareRun(files: SqliteFiles, settings: SqliteSettings, run: PlannedRun): Promise<PreparedRun> {
   const scenario = run.scenario as unknown as SqliteScenario;
-  const tablesBefore = await withDb(files.file, (db) => {
-    db.pragma(`journal_mode = ${settings.journal.toUpperCase()}`);
-    return tablesIn(db);
-  });
+  const tablesBefore = await runStep(
+    `setting up ${scenario.name}`,
+    () =>
+      withDb(files.file, async (db) => {
+        db.pragma(`journal_mode = ${settings.journal.toUpperCase()}`);
+        const before = tablesIn(db);
+        await scenario.setup(db, run.context);
+        return before;
+      }),
+    run.signal,
+  );
   const drop = async () => {
     if (run.keep) return [];
     await withDb(files.file, (db) => {
@@ -62,7 +69,6 @@ async function prepareRun(files: SqliteFiles, settings: SqliteSettings, run: Pla
     });
     return [];
   };
-  await runStep(`setting up ${scenario.name}`, () => withDb(files.file, (db) => scenario.setup(db, run.context)), run.signal);
   const target: SqliteTarget = {
     engine: 'sqlite',
     file: files.file,
