@@ -42,6 +42,6 @@ export type { SpecFileOptions, SpecFileResult } from './isolation/spec-command.j
 export { runIsolationMatrix } from './isolation/matrix.js';
 export type { IsolationMatrix, MatrixCell, MatrixRow, Prevention } from './isolation/matrix.js';
 export { parseSpec } from './isolation/spec.js';
-export type { Spec, SpecSession, SpecStep, PermutationStep } from './isolation/spec.js';
-export type { PermutationOutcome, StepOutcome, ScheduleEvent } from './isolation/schedule.js';
+export type { Spec, SpecSession, SpecStep, PermutationStep, Blocker } from './isolation/spec.js';
+export type { PermutationOutcome, StepOutcome } from './isolation/outcome.js';
 export { formatPermutation, formatSpecRun } from './isolation/format-spec.js';

@@ -2,37 +2,35 @@ import './skip-cloudflare-probe.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { COMMAND, SLOT } from '../src/isolation/protocol.js';
-import type { SessionMessage, SessionWorkerData, StatementOutput } from '../src/isolation/protocol.js';
+import type { SessionMessage, SessionWorkerData } from '../src/isolation/protocol.js';
+import { noticeText, runScript } from '../src/isolation/simple-query.js';
+import type { ServerMessage } from '../src/isolation/simple-query.js';
 
 /**
- * One session of an isolation spec: its own thread and its own connection. It sleeps at the
- * shared control slot until the coordinator hands it a step, runs the step's SQL over the simple
- * protocol (a step may hold several statements), and reports rows, error and notices.
+ * One session of an isolation spec: its own thread and its own connection, kept for every
+ * permutation of the spec, as the tester keeps its connections. It sleeps at the shared control
+ * slot until the coordinator hands it SQL, sends it over the simple protocol, and posts each
+ * notice and notification as it arrives and then the results. It never runs SQL of its own: its
+ * pid comes from the connection's start-up, so no statement takes a snapshot before the spec's.
  */
 const data = workerData as SessionWorkerData;
 const control = new Int32Array(data.control);
 const post = (message: SessionMessage) => parentPort?.postMessage(message);
 
-function outputsOf(result: pg.QueryResult | pg.QueryResult[]): StatementOutput[] {
-  return (Array.isArray(result) ? result : [result])
-    .filter((statement) => statement.fields.length > 0)
-    .map((statement) => ({
-      fields: statement.fields.map((field) => field.name),
-      rows: statement.rows.map((row: unknown[]) => row.map((value) => (value === null ? null : String(value)))),
-    }));
-}
-
-async function main(): Promise<void> {
+function connect(): pg.Client {
   const settings = [`-c search_path=${data.schema}`, ...(data.isolation ? [`-c default_transaction_isolation=${data.isolation.replace(/ /g, '\\ ')}`] : [])];
   const client = new pg.Client({ ...data.connection, application_name: `race-rig spec ${data.name} ${data.schema}`, options: settings.join(' ') });
   client.on('error', () => {});
-  const notices: string[] = [];
-  client.on('notice', (notice) => notices.push(notice.message ?? String(notice)));
+  client.on('notice', (notice) => post({ kind: 'notice', text: noticeText(notice as ServerMessage) }));
+  client.on('notification', ({ processId, channel, payload }) => post({ kind: 'notification', pid: processId, channel, payload: payload ?? '' }));
+  return client;
+}
+
+async function main(): Promise<void> {
+  const client = connect();
   try {
     await client.connect();
-    for (const sql of data.setup) await client.query(sql);
-    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    post({ kind: 'ready', pid: rows[0]?.pid ?? 0 });
+    post({ kind: 'ready', pid: (client as unknown as { processID: number }).processID });
   } catch (error) {
     post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
     await client.end().catch(() => undefined);
@@ -42,19 +40,10 @@ async function main(): Promise<void> {
     Atomics.wait(control, SLOT.command, COMMAND.none);
     const command = Atomics.exchange(control, SLOT.command, COMMAND.none);
     if (command === COMMAND.exit) break;
-    if (command !== COMMAND.runStep) continue;
-    const step = Atomics.load(control, SLOT.argument);
-    const sql = data.steps[step] ?? '';
-    notices.length = 0;
-    try {
-      const result = (await client.query({ text: sql, rowMode: 'array' })) as pg.QueryResult | pg.QueryResult[];
-      post({ kind: 'step', step, outputs: outputsOf(result), error: null, notices: [...notices] });
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      post({ kind: 'step', step, outputs: [], error: { code: typeof code === 'string' ? code : null, message: error instanceof Error ? error.message : String(error) }, notices: [...notices] });
-    }
+    if (command !== COMMAND.run) continue;
+    const result = await runScript(client, data.scripts[Atomics.load(control, SLOT.argument)] ?? '');
+    post({ kind: 'done', ...result });
   }
-  for (const sql of data.teardown) await client.query(sql).catch(() => undefined);
   await client.end().catch(() => undefined);
 }
 

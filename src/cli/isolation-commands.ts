@@ -10,6 +10,8 @@ export interface SpecCommandIo {
   readonly signal: AbortSignal | undefined;
   readonly print: (text: string) => void;
   readonly onLog: ((line: string) => void) | undefined;
+  /** A line for standard error, such as a teardown that failed (the tester prints those there too). */
+  readonly warn: (line: string) => void;
 }
 
 function specRunOptions(values: CliValues, io: SpecCommandIo): SpecRunOptions {
@@ -30,6 +32,7 @@ export async function specCommand(file: string, values: CliValues, io: SpecComma
     permutations: values.permutation ?? [],
     ...(values.isolation === undefined ? {} : { isolation: values.isolation }),
   });
+  if (!values.json) result.warnings.forEach(io.warn);
   io.print(values.json ? JSON.stringify(result, null, 2) : formatSpecRun(result.sessions.length, result.permutations));
   return 0;
 }

@@ -96,8 +96,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       print(values.json ? JSON.stringify(scenarioListJson(listedScenarios()), null, 2) : formatScenarioList(listedScenarios(), DEFAULT_ENGINE));
       return EXIT.ok;
     }
-    if (parsed.kind === 'spec') return await specCommand(parsed.file, values, { env: io.env, signal: io.signal, print, onLog });
-    if (parsed.kind === 'isolation') return await isolationCommand(values, { env: io.env, signal: io.signal, print, onLog }, color);
+    if (parsed.kind === 'spec') return await specCommand(parsed.file, values, { env: io.env, signal: io.signal, print, onLog, warn: (line) => say(io.stderr, `race-rig: ${line}`) });
+    if (parsed.kind === 'isolation') return await isolationCommand(values, { env: io.env, signal: io.signal, print, onLog, warn: (line) => say(io.stderr, `race-rig: ${line}`) }, color);
     name = commandName(parsed.kind, values);
     junitFile = values.junit;
     return await raceCommandWithReports(parsed.kind, values, { io, say, scrub, color, onLog });

@@ -40,7 +40,7 @@ export const CLI_OPTIONS = optionTable({
     type: 'number',
     min: 1,
     max: 86_400_000,
-    describe: 'ms a step may stay blocked before it is cancelled',
+    describe: 'ms a step that must be waited for may run before it is cancelled',
     defaultText: '10000',
     commands: ['spec', 'isolation'],
   },

@@ -1,4 +1,4 @@
-import type { PermutationOutcome, StepOutcome } from './schedule.js';
+import type { PermutationOutcome, StepOutcome } from './outcome.js';
 
 /**
  * Hermitage's anomalies (github.com/ept/hermitage), each as an isolation spec on the table

@@ -1,65 +1,65 @@
 import type { StatementOutput, StepError } from './protocol.js';
-import type { PermutationOutcome, StepOutcome } from './schedule.js';
+import type { PermutationOutcome } from './outcome.js';
 import type { PermutationStep } from './spec.js';
 
-const NUMERIC = /^-?\d+(\.\d+)?$/;
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
-function center(text: string, width: number): string {
-  const left = Math.floor((width - text.length) / 2);
-  return `${' '.repeat(left)}${text}`.padEnd(width);
+/** libpq's PQprint test for a numeric column value: digits, `.`, `E`, `e`, spaces and `-`, not starting with an E, ending in a digit. */
+function looksNumeric(value: string): boolean {
+  return /^[0-9. -][0-9.Ee -]*$/.test(value) && /[0-9]$/.test(value);
 }
 
-/** A result as psql's aligned format prints it (numbers right, text left), as the tester's expected files show. */
+/**
+ * A result as the tester prints it, through libpq's PQprint with a header, alignment and `|`:
+ * a column is right-aligned unless one of its non-empty values is not numeric, every column is
+ * padded to its width in bytes (the last one too), and the row count is followed by a blank line.
+ */
 export function formatRows({ fields, rows }: StatementOutput): string {
-  const cells = rows.map((row) => row.map((value) => value ?? ''));
-  const widths = fields.map((field, column) => Math.max(field.length, ...cells.map((row) => (row[column] ?? '').length)));
-  const numeric = fields.map((_, column) => cells.length > 0 && cells.every((row) => NUMERIC.test(row[column] ?? '') || row[column] === ''));
-  const line = (values: readonly string[], align: (value: string, column: number) => string) => values.map(align).join('|').trimEnd();
-  return [
-    line(fields, (field, column) => center(field, widths[column] ?? 0)),
-    widths.map((width) => '-'.repeat(width)).join('+'),
-    ...cells.map((row) => line(row, (value, column) => (numeric[column] ? value.padStart(widths[column] ?? 0) : value.padEnd(widths[column] ?? 0)))),
-    `(${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`,
-    '',
-  ].join('\n');
-}
-
-function errorLine(error: StepError, timedOut: boolean): string {
-  return timedOut ? `ERROR:  ${error.message} (cancelled after the step timeout: it never stopped waiting)` : `ERROR:  ${error.message}`;
-}
-
-function results(step: StepOutcome): string[] {
-  return [...step.notices.map((notice) => `${step.session}: NOTICE:  ${notice}`), ...step.outputs.map(formatRows), ...(step.error ? [errorLine(step.error, step.timedOut)] : [])];
-}
-
-export function permutationLabel(permutation: readonly PermutationStep[]): string {
-  return permutation
-    .map(({ step, blockedAtOnce, blockers }) => (blockedAtOnce || blockers.length > 0 ? `${step}(${[...(blockedAtOnce ? ['*'] : []), ...blockers].join(', ')})` : step))
-    .join(' ');
-}
-
-/** One permutation in the style of PostgreSQL's isolation tester's expected output. */
-export function formatPermutation(outcome: PermutationOutcome): string {
-  const byName = new Map(outcome.steps.map((step) => [step.step, step]));
-  const lines = [`starting permutation: ${permutationLabel(outcome.permutation)}`];
-  for (const event of outcome.events) {
-    if (event.kind === 'invalid') {
-      lines.push(`error in steps: ${event.message}`);
-      continue;
-    }
-    const step = byName.get(event.step);
-    if (!step) continue;
-    if (event.kind === 'started') {
-      lines.push(`step ${step.step}: ${step.sql}${event.waiting ? ' <waiting ...>' : ''}`);
-      if (!event.waiting) lines.push(...results(step));
-    } else {
-      lines.push(`step ${step.step}: <... completed>`, ...results(step));
-    }
+  const widths = fields.map(bytes);
+  const text = fields.map(() => false);
+  for (const row of rows) {
+    row.forEach((value, column) => {
+      if (value === null || value === '') return;
+      if (!looksNumeric(value)) text[column] = true;
+      widths[column] = Math.max(widths[column] ?? 0, bytes(value));
+    });
   }
-  return lines.join('\n');
+  const pad = (value: string, column: number) => {
+    const spaces = ' '.repeat(Math.max(0, (widths[column] ?? 0) - bytes(value)));
+    return text[column] ? value + spaces : spaces + value;
+  };
+  return [
+    `${fields.map(pad).join('|')}\n`,
+    `${widths.map((width) => '-'.repeat(width)).join('+')}\n`,
+    ...rows.map((row) => `${row.map((value, column) => pad(value ?? '', column)).join('|')}\n`),
+    `(${rows.length} row${rows.length === 1 ? '' : 's'})\n\n`,
+  ].join('');
 }
 
-/** The whole run of a spec file, as the tester prints it. */
+/** The results of one query string that the tester prints: those with columns. */
+export function formatResults(statements: readonly StatementOutput[]): string {
+  return statements
+    .filter((statement) => statement.fields.length > 0)
+    .map(formatRows)
+    .join('');
+}
+
+/** A step's error as the tester prints it: severity and primary message only (details may hold transaction ids). */
+export function errorLine(error: StepError): string {
+  return `${error.severity}:  ${error.message}\n`;
+}
+
+/** The step names of a permutation, as `starting permutation:` lists them (markers are not printed). */
+export function permutationLabel(permutation: readonly PermutationStep[]): string {
+  return permutation.map(({ step }) => ` ${step}`).join('');
+}
+
+/** One permutation as the tester prints it, from `starting permutation:` on. */
+export function formatPermutation(outcome: PermutationOutcome): string {
+  return outcome.output.replace(/\n$/, '');
+}
+
+/** The whole run of a spec file, as the tester prints it (without the final newline, which printing adds). */
 export function formatSpecRun(sessions: number, outcomes: readonly PermutationOutcome[]): string {
-  return [`Parsed test spec with ${sessions} session${sessions === 1 ? '' : 's'}`, ...outcomes.map((outcome) => `\n${formatPermutation(outcome)}`)].join('\n');
+  return `Parsed test spec with ${sessions} sessions\n${outcomes.map((outcome) => `\n${outcome.output}`).join('')}`.replace(/\n$/, '');
 }

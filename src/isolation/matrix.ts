@@ -5,7 +5,7 @@ import { LEVELS } from './levels.js';
 import type { LevelName } from './levels.js';
 import { withSpecDatabase } from './run-spec.js';
 import type { SpecRunOptions } from './run-spec.js';
-import type { PermutationOutcome } from './schedule.js';
+import type { PermutationOutcome } from './outcome.js';
 import { parseSpec } from './spec.js';
 
 /** How the database kept an anomaly from happening, read from the steps' errors and waits. */
@@ -63,7 +63,8 @@ export async function runIsolationMatrix(options: SpecRunOptions & { readonly on
       if (!permutation) throw new Error(`the ${anomaly.id} spec has no permutation`);
       const cells: Partial<Record<LevelName, MatrixCell>> = {};
       for (const level of levels) {
-        const outcome = await run(spec, permutation, level);
+        const [outcome] = (await run(spec, [permutation], level)).permutations;
+        if (!outcome) throw new Error(`the ${anomaly.id} spec did not run`);
         const occurred = anomaly.occurred(outcome);
         cells[level] = { occurred, preventedBy: occurred ? null : preventionOf(outcome), permutation: outcome };
       }

@@ -3,10 +3,10 @@ import type { ConnectionSpec } from '../engines/postgres/types.js';
 /**
  * The coordinator drives each session thread through a SharedArrayBuffer, as the start barrier
  * does: it writes a command and notifies; the session thread sleeps in Atomics.wait until then,
- * runs the command on its own connection, and posts the result back.
+ * runs the SQL on its own connection, and posts what the server sent back, message by message.
  */
 export const SLOT = { command: 0, argument: 1 } as const;
-export const COMMAND = { none: 0, runStep: 1, exit: 2 } as const;
+export const COMMAND = { none: 0, run: 1, exit: 2 } as const;
 
 export interface SessionWorkerData {
   readonly name: string;
@@ -14,26 +14,34 @@ export interface SessionWorkerData {
   readonly schema: string;
   /** `default_transaction_isolation` for the session, or null for the server's default. */
   readonly isolation: string | null;
-  readonly setup: readonly string[];
-  /** The SQL of the session's steps, by index. */
-  readonly steps: readonly string[];
-  /** Run on the session's connection before it closes. */
-  readonly teardown: readonly string[];
+  /** Every SQL text the session may be asked to run (its setup, steps and teardown), by index. */
+  readonly scripts: readonly string[];
   readonly control: SharedArrayBuffer;
 }
 
-/** One statement's result, as the tester prints it. */
+/** One statement's result as the server sent it: column names and the values' text, or no columns for a command. */
 export interface StatementOutput {
   readonly fields: readonly string[];
   readonly rows: readonly (readonly (string | null)[])[];
 }
 
 export interface StepError {
+  /** The server's severity (`ERROR`, `FATAL`), as the tester prints it. */
+  readonly severity: string;
   readonly code: string | null;
   readonly message: string;
+}
+
+/** What a simple-protocol query string did: the statements that completed, then the error that stopped it, if any. */
+export interface ScriptResult {
+  readonly statements: readonly StatementOutput[];
+  readonly error: StepError | null;
 }
 
 export type SessionMessage =
   | { readonly kind: 'ready'; readonly pid: number }
   | { readonly kind: 'failed'; readonly message: string }
-  | { readonly kind: 'step'; readonly step: number; readonly outputs: readonly StatementOutput[]; readonly error: StepError | null; readonly notices: readonly string[] };
+  /** A notice or warning, already in libpq's text (`NOTICE:  …\n`, with DETAIL and HINT lines). */
+  | { readonly kind: 'notice'; readonly text: string }
+  | { readonly kind: 'notification'; readonly pid: number; readonly channel: string; readonly payload: string }
+  | ({ readonly kind: 'done' } & ScriptResult);

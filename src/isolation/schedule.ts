@@ -1,229 +1,174 @@
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import type { StatementOutput, StepError } from './protocol.js';
-import type { SessionThread, StepMessage } from './session-thread.js';
+import { DatabaseError } from '../errors.js';
+import { errorLine, formatResults } from './format-spec.js';
+import type { StepOutcome } from './outcome.js';
+import type { Running, TesterSession, Transcript } from './tester-session.js';
 import type { PermutationStep, Spec, SpecStep } from './spec.js';
 
-/** What one step of a permutation did. */
-export interface StepOutcome {
-  readonly step: string;
-  readonly session: string;
-  readonly sql: string;
-  /** The server reported it blocked (or a marker said to treat it so) before it completed. */
-  readonly blocked: boolean;
-  readonly outputs: readonly StatementOutput[];
-  readonly error: StepError | null;
-  readonly notices: readonly string[];
-  /** It was still blocked at the end of the permutation after the step timeout, and was cancelled. */
-  readonly timedOut: boolean;
-}
+/** The tester's flags: NONBLOCK returns as soon as the step waits for a lock; RETRY polls a step already reported. */
+const NONBLOCK = 1;
+const RETRY = 2;
+/** The tester checks for a lock wait after 10 ms without input. */
+const POLL_MS = 10;
 
-/** The order things were seen in, for the tester-style output. */
-export type ScheduleEvent =
-  | { readonly kind: 'started'; readonly step: string; readonly waiting: boolean }
-  | { readonly kind: 'completed'; readonly step: string }
-  | { readonly kind: 'invalid'; readonly message: string };
-
-export interface PermutationOutcome {
-  readonly permutation: readonly PermutationStep[];
-  readonly steps: readonly StepOutcome[];
-  readonly events: readonly ScheduleEvent[];
-}
-
-const POLL_MS = 5;
-/** How long a cancelled step has to report back before the permutation ends without it. */
-const CANCEL_WAIT_MS = 5_000;
-
-interface Running {
-  readonly spec: SpecStep;
-  readonly marker: PermutationStep;
-  readonly session: SessionThread;
-  result: StepMessage | null;
-  /** When the result arrived, to report completions in the order they happened. */
-  arrivedAt: number;
-  blocked: boolean;
+export interface StepContext {
+  readonly spec: Spec;
+  readonly sessions: ReadonlyMap<string, TesterSession>;
+  readonly control: pg.ClientBase;
+  readonly transcript: Transcript;
+  readonly stepTimeoutMs: number;
 }
 
 /**
- * One permutation in progress: each step is handed to its session's thread in turn. A step that
- * does not complete is asked about, as PostgreSQL's isolation tester does, with
- * pg_isolation_test_session_is_blocked(pid, the sessions' pids) from the control connection; once
- * the server says it waits for a lock, it is marked waiting and the next step goes. After each
- * step, the waiting steps that have completed since are reported, in the order they completed. A
- * step for a session that is still waiting first waits for that session. Whatever stays blocked
- * longer than `stepTimeoutMs` is cancelled (pg_cancel_backend), never waited for for ever.
+ * The steps of one permutation, sent and reported exactly as PostgreSQL's isolationtester does
+ * (run_permutation, try_complete_step and try_complete_steps in its isolationtester.c): each step
+ * is sent, then polled until it completes or the server says it waits for a lock
+ * (pg_isolation_test_session_is_blocked from the control connection); then every step already
+ * waiting is polled, in the order they began to wait. Markers hold a finished step back. A step
+ * still running after the step timeout is cancelled, with the line the tester prints for that.
  */
-class PermutationRun {
-  private readonly events: ScheduleEvent[] = [];
-  private readonly finished: Running[] = [];
-  private readonly waiting: Running[] = [];
-  private readonly completed = new Set<string>();
-  private readonly timedOut = new Set<string>();
-  private readonly steps: Map<string, { readonly step: SpecStep; readonly index: number }>;
+export class PermutationRun {
+  private readonly steps = new Map<string, { readonly spec: SpecStep; readonly index: number }>();
+  private readonly completed: StepOutcome[] = [];
   private readonly pids: number[];
 
-  constructor(
-    spec: Spec,
-    private readonly sessions: ReadonlyMap<string, SessionThread>,
-    private readonly control: pg.ClientBase,
-    private readonly stepTimeoutMs: number,
-  ) {
-    this.steps = new Map(spec.sessions.flatMap((session) => session.steps.map((step, index) => [step.name, { step, index }] as const)));
-    this.pids = [...sessions.values()].map((session) => session.pid);
+  constructor(private readonly context: StepContext) {
+    for (const session of context.spec.sessions) session.steps.forEach((spec, index) => this.steps.set(spec.name, { spec, index }));
+    this.pids = [...context.sessions.values()].map((session) => session.thread.pid);
   }
 
-  async run(permutation: readonly PermutationStep[]): Promise<PermutationOutcome> {
+  /** Runs the steps; the caller prints `starting permutation:` and runs setup and teardown around it. */
+  async run(permutation: readonly PermutationStep[]): Promise<StepOutcome[]> {
+    const waiting: Running[] = [];
     for (const marker of permutation) {
-      if (!(await this.runStep(marker))) break;
+      const running = this.running(marker);
+      await this.waitForSession(running.session, waiting);
+      this.launch(running);
+      const mustWait = await this.tryComplete(running, NONBLOCK);
+      await this.tryCompleteAll(waiting, NONBLOCK | RETRY);
+      if (mustWait) waiting.push(running);
     }
-    await this.finish();
-    const byStep = new Map(this.finished.map((running) => [running.spec.name, running]));
-    return {
-      permutation,
-      events: this.events,
-      steps: permutation.flatMap(({ step }) => {
-        const running = byStep.get(step);
-        if (!running?.result) return [];
-        const { outputs, error, notices } = running.result;
-        return [{ step, session: running.spec.session, sql: running.spec.sql, blocked: running.blocked, outputs, error, notices, timedOut: this.timedOut.has(step) }];
-      }),
-    };
+    await this.tryCompleteAll(waiting, RETRY);
+    if (waiting.length > 0) throw new DatabaseError(`failed to complete permutation due to mutually-blocking steps (${waiting.map((running) => running.spec.name).join(', ')})`);
+    return this.completed;
   }
 
-  private async isBlocked(running: Running): Promise<boolean> {
-    const { rows } = await this.control.query<{ blocked: boolean }>('SELECT pg_catalog.pg_isolation_test_session_is_blocked($1, $2) AS blocked', [running.session.pid, this.pids]);
+  private sessionOf(step: string): TesterSession {
+    const found = this.steps.get(step);
+    const session = found ? this.context.sessions.get(found.spec.session) : undefined;
+    if (!session) throw new Error(`unknown step ${step}`);
+    return session;
+  }
+
+  private running(marker: PermutationStep): Running {
+    const spec = this.steps.get(marker.step)?.spec;
+    if (!spec) throw new Error(`unknown step ${marker.step}`);
+    return { marker, spec, session: this.sessionOf(marker.step), noticeTargets: new Map(), notices: [], reportedWaiting: false, cancelled: false };
+  }
+
+  private launch(running: Running): void {
+    running.session.send(this.steps.get(running.spec.name)?.index ?? 0);
+    running.session.active = running;
+    running.marker.blockers.forEach((blocker, at) => {
+      if (blocker.kind === 'notices') running.noticeTargets.set(at, blocker.count + this.sessionOf(blocker.step).totalNotices);
+    });
+  }
+
+  /** A session still busy with an earlier step is waited for first, as the tester does. */
+  private async waitForSession(session: TesterSession, waiting: Running[]): Promise<void> {
+    const started = Date.now();
+    while (session.active !== null) {
+      const earlier = session.active;
+      if (!(await this.tryComplete(earlier, RETRY))) waiting.splice(waiting.indexOf(earlier), 1);
+      await this.tryCompleteAll(waiting, NONBLOCK | RETRY);
+      if (session.active !== null && Date.now() - started > 2 * this.context.stepTimeoutMs) {
+        throw new DatabaseError(`step ${session.active.spec.name} timed out after ${Math.floor((Date.now() - started) / 1000)} seconds`);
+      }
+    }
+  }
+
+  /** try_complete_steps: polls the waiting steps in order, again while markers may have been released. */
+  private async tryCompleteAll(waiting: Running[], flags: number): Promise<void> {
+    let before: number;
+    let anyMarked: boolean;
+    do {
+      this.context.transcript.newNotice = false;
+      before = waiting.length;
+      anyMarked = false;
+      for (let at = 0; at < waiting.length; ) {
+        const running = waiting[at] as Running;
+        if (await this.tryComplete(running, flags)) {
+          if (running.marker.blockers.length > 0) anyMarked = true;
+          at++;
+        } else waiting.splice(at, 1);
+      }
+    } while (anyMarked && (waiting.length < before || this.context.transcript.newNotice));
+  }
+
+  private async isBlocked(session: TesterSession): Promise<boolean> {
+    const { rows } = await this.context.control.query<{ blocked: boolean }>('SELECT pg_catalog.pg_isolation_test_session_is_blocked($1, $2) AS blocked', [session.thread.pid, this.pids]);
     return rows[0]?.blocked === true;
   }
 
-  private blockersDone(running: Running): boolean {
-    return running.marker.blockers.every((blocker) => this.completed.has(blocker));
-  }
-
-  private isDone(running: Running): boolean {
-    return running.result !== null && this.blockersDone(running);
-  }
-
-  /** Still to be counted as waiting: the server says so, or a marker does. */
-  private async stillWaiting(running: Running): Promise<boolean> {
-    if (running.marker.blockedAtOnce && running.result === null) return true;
-    if (running.result !== null) return !this.blockersDone(running);
-    return this.isBlocked(running);
-  }
-
-  private complete(running: Running): void {
-    this.completed.add(running.spec.name);
-    this.finished.push(running);
-  }
-
-  /** Reports the waiting steps that completed, in order; false once nothing more can complete now. */
-  private collect(): boolean {
-    const done = this.waiting.filter((running) => this.isDone(running)).sort((a, b) => a.arrivedAt - b.arrivedAt);
-    for (const running of done) {
-      this.waiting.splice(this.waiting.indexOf(running), 1);
-      this.events.push({ kind: 'completed', step: running.spec.name });
-      this.complete(running);
-    }
-    return done.length > 0;
-  }
-
-  /** Lets waiting steps complete until all that remain wait for a lock, or `until` says stop. */
-  private async drain(deadline: number, until: () => boolean = () => false): Promise<void> {
-    for (;;) {
-      if (this.collect()) continue;
-      if (until() || Date.now() > deadline) return;
-      let anyRunning = false;
-      for (const running of this.waiting) if (!(await this.stillWaiting(running))) anyRunning = true;
-      if (!anyRunning && !until()) return;
-      await sleep(POLL_MS);
-    }
-  }
-
-  private async cancel(running: Running): Promise<void> {
-    this.timedOut.add(running.spec.name);
-    await this.control.query('SELECT pg_cancel_backend($1)', [running.session.pid]);
-    const deadline = Date.now() + CANCEL_WAIT_MS;
-    while (running.result === null && Date.now() < deadline) await sleep(POLL_MS);
-  }
-
-  /** Waits for `running` to leave the waiting list, up to the step timeout, then cancels it. */
-  private async waitOut(running: Running): Promise<void> {
-    const deadline = Date.now() + this.stepTimeoutMs;
-    while (this.waiting.includes(running) && Date.now() < deadline) {
-      await this.drain(deadline, () => !this.waiting.includes(running));
-      if (this.waiting.includes(running)) await sleep(POLL_MS);
-    }
-    if (this.waiting.includes(running)) {
-      await this.cancel(running);
-      this.collect();
-    }
-  }
-
-  /** Sends one step and sees whether it completes or waits; false when the permutation cannot go on. */
-  private async runStep(marker: PermutationStep): Promise<boolean> {
-    const found = this.steps.get(marker.step);
-    const session = found ? this.sessions.get(found.step.session) : undefined;
-    if (!found || !session) throw new Error(`unknown step ${marker.step}`);
-    // As the tester does: a session still waiting on an earlier step is waited for first.
-    const busy = this.waiting.find((running) => running.session === session);
-    if (busy) await this.waitOut(busy);
-    if (busy && this.waiting.includes(busy)) {
-      this.events.push({ kind: 'invalid', message: `step ${marker.step}: session ${session.name} is still waiting for ${busy.spec.name}; this permutation cannot go on` });
-      return false;
-    }
-    const running: Running = { spec: found.step, marker, session, result: null, arrivedAt: 0, blocked: false };
-    void session.run(found.index).then((message) => {
-      running.result = message;
-      running.arrivedAt = performance.now();
+  private hasBlocker(running: Running): boolean {
+    return running.marker.blockers.some((blocker, at) => {
+      if (blocker.kind === 'once') return false;
+      const other = this.sessionOf(blocker.step);
+      if (blocker.kind === 'step') return other.active?.spec.name === blocker.step;
+      return other.totalNotices < (running.noticeTargets.get(at) ?? 0);
     });
-    await this.settle(running);
-    this.events.push({ kind: 'started', step: marker.step, waiting: running.blocked });
-    if (running.blocked) this.waiting.push(running);
-    else this.complete(running);
-    await this.drain(Date.now() + this.stepTimeoutMs);
+  }
+
+  private reportWaiting(running: Running, flags: number): true {
+    if (!(flags & RETRY)) this.context.transcript.print(`step ${running.spec.name}: ${running.spec.sql} <waiting ...>\n`);
+    running.reportedWaiting = true;
     return true;
   }
 
-  /** Waits until the step completes or is seen waiting; one that does neither in time is cancelled. */
-  private async settle(running: Running): Promise<void> {
-    const deadline = Date.now() + this.stepTimeoutMs;
-    for (;;) {
-      if (this.isDone(running)) return;
-      if (await this.stillWaiting(running)) {
-        running.blocked = true;
-        return;
+  /** try_complete_step: true while the step is not complete (it waits for a lock, or a marker holds it). */
+  private async tryComplete(running: Running, flags: number): Promise<boolean> {
+    if (!(flags & RETRY) && running.marker.blockers.some((blocker) => blocker.kind === 'once')) return this.reportWaiting(running, flags);
+    const { session } = running;
+    const started = Date.now();
+    while (!session.consume()) {
+      if (await session.thread.waitForInput(POLL_MS)) continue;
+      if (flags & NONBLOCK && (await this.isBlocked(session))) {
+        if (session.consume()) break;
+        return this.reportWaiting(running, flags);
       }
-      if (Date.now() > deadline) {
-        await this.cancel(running);
-        return;
-      }
-      await sleep(POLL_MS);
+      await this.cancelIfOverdue(running, Date.now() - started);
     }
+    if (this.hasBlocker(running)) return this.reportWaiting(running, flags);
+    this.complete(running, flags);
+    return false;
   }
 
-  /** The permutation is over: what still waits gets the step timeout, then is cancelled. */
-  private async finish(): Promise<void> {
-    const deadline = Date.now() + this.stepTimeoutMs;
-    while (this.waiting.length > 0 && Date.now() < deadline) {
-      await this.drain(deadline, () => this.waiting.length === 0);
-      if (this.waiting.length > 0) await sleep(POLL_MS);
+  private async cancelIfOverdue(running: Running, elapsedMs: number): Promise<void> {
+    const { stepTimeoutMs, control, transcript } = this.context;
+    if (elapsedMs > stepTimeoutMs && !running.cancelled) {
+      await control.query('SELECT pg_cancel_backend($1)', [running.session.thread.pid]);
+      transcript.print(`isolationtester: canceling step ${running.spec.name} after ${Math.floor(elapsedMs / 1000)} seconds\n`);
+      running.cancelled = true;
     }
-    for (const running of [...this.waiting]) await this.cancel(running);
-    this.collect();
-    for (const running of this.waiting.splice(0)) {
-      this.events.push({ kind: 'completed', step: running.spec.name });
-      this.complete(running);
-    }
+    if (elapsedMs > 2 * stepTimeoutMs) throw new DatabaseError(`step ${running.spec.name} timed out after ${Math.floor(elapsedMs / 1000)} seconds`);
   }
-}
 
-/** Runs one permutation of the spec on the sessions' threads (see PermutationRun). */
-export function runPermutation(
-  spec: Spec,
-  permutation: readonly PermutationStep[],
-  sessions: ReadonlyMap<string, SessionThread>,
-  control: pg.ClientBase,
-  stepTimeoutMs: number,
-): Promise<PermutationOutcome> {
-  return new PermutationRun(spec, sessions, control, stepTimeoutMs).run(permutation);
+  private complete(running: Running, flags: number): void {
+    const { transcript, sessions } = this.context;
+    const { statements, error } = running.session.takeResult();
+    transcript.print(flags & RETRY ? `step ${running.spec.name}: <... completed>\n` : `step ${running.spec.name}: ${running.spec.sql}\n`);
+    transcript.print(formatResults(statements) + (error ? errorLine(error) : ''));
+    const senderOf = (pid: number) => [...sessions.values()].find((session) => session.thread.pid === pid)?.name ?? `PID ${pid}`;
+    for (const line of running.session.notificationLines(senderOf)) transcript.print(line);
+    this.completed.push({
+      step: running.spec.name,
+      session: running.session.name,
+      sql: running.spec.sql,
+      blocked: running.reportedWaiting,
+      outputs: statements.filter((statement) => statement.fields.length > 0),
+      error,
+      notices: running.notices,
+      timedOut: running.cancelled,
+    });
+  }
 }

@@ -5,12 +5,16 @@ import type { SessionMessage, SessionWorkerData } from './protocol.js';
 /** The bundled session worker sits next to the bundled entry points in dist/. */
 const SESSION_WORKER = new URL('./spec-session.js', import.meta.url);
 
-export type StepMessage = Extract<SessionMessage, { kind: 'step' }>;
-
-/** One session's thread, seen from the coordinator. */
+/**
+ * One session's thread, seen from the coordinator: it hands the thread SQL and keeps what the
+ * thread posts back in an inbox, unread until the coordinator takes it, as libpq keeps a
+ * connection's input until the tester reads it.
+ */
 export class SessionThread {
-  private waiting: ((message: StepMessage) => void) | null = null;
+  private readonly inbox: SessionMessage[] = [];
+  private arrived: (() => void) | null = null;
   private readonly control: Int32Array;
+  private readonly exited: Promise<void>;
 
   private constructor(
     private readonly worker: Worker,
@@ -19,12 +23,14 @@ export class SessionThread {
     buffer: SharedArrayBuffer,
   ) {
     this.control = new Int32Array(buffer);
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (message: SessionMessage) => {
-      if (message.kind === 'step') this.waiting?.(message);
+      this.inbox.push(message);
+      this.arrived?.();
     });
   }
 
-  /** Starts the thread; resolves once its connection is open and its session setup ran. */
+  /** Starts the thread; resolves once its connection is open. */
   static start(data: Omit<SessionWorkerData, 'control'>, timeoutMs: number): Promise<SessionThread> {
     const control = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
     const worker = new Worker(SESSION_WORKER, { workerData: { ...data, control } });
@@ -44,24 +50,40 @@ export class SessionThread {
     });
   }
 
-  /** Hands the thread step `index`; resolves when the step finished (it may block first). */
-  run(index: number): Promise<StepMessage> {
-    const done = new Promise<StepMessage>((resolve) => {
-      this.waiting = resolve;
-    });
+  /** Hands the thread script `index` (see SessionWorkerData.scripts); its messages arrive in the inbox. */
+  send(index: number): void {
     Atomics.store(this.control, SLOT.argument, index);
-    Atomics.store(this.control, SLOT.command, COMMAND.runStep);
+    Atomics.store(this.control, SLOT.command, COMMAND.run);
     Atomics.notify(this.control, SLOT.command);
-    return done;
+  }
+
+  /** Everything that arrived since the last call. */
+  take(): SessionMessage[] {
+    return this.inbox.splice(0);
+  }
+
+  /** Resolves true as soon as something is in the inbox, or false after `ms`. */
+  waitForInput(ms: number): Promise<boolean> {
+    if (this.inbox.length > 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.arrived = null;
+        resolve(false);
+      }, ms);
+      this.arrived = () => {
+        clearTimeout(timer);
+        this.arrived = null;
+        resolve(true);
+      };
+    });
   }
 
   /** Ends the thread: asked nicely (it closes its connection), then terminated. */
   async stop(): Promise<void> {
     Atomics.store(this.control, SLOT.command, COMMAND.exit);
     Atomics.notify(this.control, SLOT.command);
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     const timer = setTimeout(() => void this.worker.terminate(), 2_000);
-    await exited;
+    await this.exited;
     clearTimeout(timer);
   }
 }

@@ -4,8 +4,8 @@ import { levelNamed } from './levels.js';
 import type { LevelName } from './levels.js';
 import { withSpecDatabase } from './run-spec.js';
 import type { SpecRunOptions } from './run-spec.js';
-import type { PermutationOutcome } from './schedule.js';
-import { allPermutations, parsePermutation, parseSpec } from './spec.js';
+import type { PermutationOutcome } from './outcome.js';
+import { allPermutations, parsePermutation, parseSpec, unusedSteps } from './spec.js';
 
 export interface SpecFileOptions extends SpecRunOptions {
   /** Run these permutations (the spec's syntax) instead of the file's. */
@@ -22,6 +22,8 @@ export interface SpecFileResult {
   readonly isolation: LevelName | null;
   readonly serverVersion: string;
   readonly permutations: readonly PermutationOutcome[];
+  /** What the tester prints on standard error: steps no permutation uses, a teardown that failed. */
+  readonly warnings: readonly string[];
 }
 
 /** `race-rig spec FILE`: every permutation of an isolation spec, each on fresh data. */
@@ -41,8 +43,8 @@ export async function runSpecFile(file: string, options: SpecFileOptions = {}): 
         ? spec.permutations
         : allPermutations(spec);
   return withSpecDatabase(options, async ({ serverVersion, run }) => {
-    const outcomes: PermutationOutcome[] = [];
-    for (const permutation of permutations) outcomes.push(await run(spec, permutation, level));
-    return { schemaVersion: 1, file, sessions: spec.sessions.map((session) => session.name), isolation: level, serverVersion, permutations: outcomes };
+    const { permutations: outcomes, warnings } = await run(spec, permutations, level);
+    const unused = unusedSteps(spec).map((name) => `unused step name: ${name}`);
+    return { schemaVersion: 1, file, sessions: spec.sessions.map((session) => session.name), isolation: level, serverVersion, permutations: outcomes, warnings: [...unused, ...warnings] };
   });
 }

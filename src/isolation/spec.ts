@@ -1,4 +1,6 @@
 import { InvalidOptionError } from '../errors.js';
+import { tokenize } from './spec-tokens.js';
+import type { Token } from './spec-tokens.js';
 
 /**
  * PostgreSQL's isolation spec format (src/test/isolation/README in the PostgreSQL sources):
@@ -11,8 +13,8 @@ import { InvalidOptionError } from '../errors.js';
  *     teardown { SQL }       (optional)
  *   permutation step step(*) step(other_step) …   (none: every interleaving)
  *
- * `#` starts a comment; names may be "quoted". A step marked `(*)` counts as blocked as soon as
- * it is sent; one marked `(other, …)` counts as blocked until those steps completed.
+ * `#` starts a comment; names may be "quoted" (`""` for a quote). Markers after a step of a
+ * permutation: `(*)`, `(other)` and `(other notices N)` (see Blocker), several separated by commas.
  */
 export interface SpecStep {
   readonly name: string;
@@ -27,12 +29,18 @@ export interface SpecSession {
   readonly teardown: readonly string[];
 }
 
+/** What holds a permutation step back from being reported complete, as the tester's markers say. */
+export type Blocker =
+  /** `(*)`: reported waiting as soon as it is sent. */
+  | { readonly kind: 'once' }
+  /** `(other)`: not complete while step `other` is still running in its session. */
+  | { readonly kind: 'step'; readonly step: string }
+  /** `(other notices N)`: not complete until `other`'s session sent N more notices. */
+  | { readonly kind: 'notices'; readonly step: string; readonly count: number };
+
 export interface PermutationStep {
   readonly step: string;
-  /** `(*)`: blocked from the moment it is sent. */
-  readonly blockedAtOnce: boolean;
-  /** `(a, b)`: blocked until these steps completed. */
-  readonly blockers: readonly string[];
+  readonly blockers: readonly Blocker[];
 }
 
 export interface Spec {
@@ -43,43 +51,7 @@ export interface Spec {
   readonly permutations: readonly (readonly PermutationStep[])[];
 }
 
-type Token = { readonly kind: 'word' | 'sql' | 'punct'; readonly text: string; readonly line: number };
-
-function tokenize(source: string, origin: string): Token[] {
-  const tokens: Token[] = [];
-  let line = 1;
-  for (let at = 0; at < source.length; ) {
-    const char = source[at] ?? '';
-    if (char === '\n') line++;
-    if (/\s/.test(char)) {
-      at++;
-    } else if (char === '#') {
-      while (at < source.length && source[at] !== '\n') at++;
-    } else if (char === '{') {
-      const end = source.indexOf('}', at);
-      if (end < 0) throw new InvalidOptionError(`${origin}:${line}: a { SQL block is never closed with }`);
-      const text = source.slice(at + 1, end);
-      tokens.push({ kind: 'sql', text: text.trim(), line });
-      line += (text.match(/\n/g) ?? []).length;
-      at = end + 1;
-    } else if (char === '(' || char === ')' || char === ',' || char === '*') {
-      tokens.push({ kind: 'punct', text: char, line });
-      at++;
-    } else if (char === '"') {
-      const end = source.indexOf('"', at + 1);
-      if (end < 0) throw new InvalidOptionError(`${origin}:${line}: a "quoted name is never closed`);
-      tokens.push({ kind: 'word', text: source.slice(at + 1, end), line });
-      at = end + 1;
-    } else {
-      const word = /^[^\s{}()",*#]+/.exec(source.slice(at))?.[0] ?? char;
-      tokens.push({ kind: 'word', text: word, line });
-      at += word.length;
-    }
-  }
-  return tokens;
-}
-
-const KEYWORDS = ['setup', 'teardown', 'session', 'permutation'];
+const KEYWORDS = ['setup', 'teardown', 'session', 'permutation', 'step', 'notices'];
 
 /** Reads the tokens of one spec, keyword by keyword; a mistake names the file and line. */
 class SpecParser {
@@ -119,7 +91,12 @@ class SpecParser {
 
   private name(what: string): string {
     const token = this.next();
-    return token.kind === 'word' ? token.text : this.fail(`${what} needs a name`, token);
+    return this.isName(token) ? token.text : this.fail(`${what} needs a name`, token);
+  }
+
+  /** A name: a quoted one, or a word that is not a keyword. */
+  private isName(token: Token | undefined): token is Token {
+    return token?.kind === 'name' || (token?.kind === 'word' && !KEYWORDS.includes(token.text));
   }
 
   private peekWord(text: string): boolean {
@@ -146,26 +123,35 @@ class SpecParser {
     return { name: session, setup, steps, teardown };
   }
 
-  /** `(*)` or `(other, …)` after a step of a permutation. */
-  private markers(step: string): { blockedAtOnce: boolean; blockers: string[] } {
-    const markers = { blockedAtOnce: false, blockers: [] as string[] };
-    if (this.tokens[this.at]?.text !== '(') return markers;
+  private blocker(step: string): Blocker {
+    const marker = this.next();
+    if (marker.text === '*' && marker.kind === 'punct') return { kind: 'once' };
+    if (marker.kind !== 'word' && marker.kind !== 'name') this.fail(`unexpected '${marker.text}' in the markers of ${step}`, marker);
+    if (!this.peekWord('notices')) return { kind: 'step', step: marker.text };
     this.at++;
-    while (this.tokens[this.at]?.text !== ')') {
-      const marker = this.next();
-      if (marker.text === '*') markers.blockedAtOnce = true;
-      else if (marker.kind === 'word') markers.blockers.push(marker.text);
-      else if (marker.text !== ',') this.fail(`unexpected '${marker.text}' in the markers of ${step}`, marker);
+    const count = this.next();
+    if (!/^\d+$/.test(count.text)) this.fail(`'notices' needs a count in the markers of ${step}`, count);
+    return { kind: 'notices', step: marker.text, count: Number(count.text) };
+  }
+
+  /** The markers in parentheses after a step of a permutation, if any. */
+  private blockers(step: string): Blocker[] {
+    if (this.tokens[this.at]?.text !== '(') return [];
+    this.at++;
+    const blockers = [this.blocker(step)];
+    while (this.tokens[this.at]?.text === ',') {
+      this.at++;
+      blockers.push(this.blocker(step));
     }
-    this.at++;
-    return markers;
+    if (this.next().text !== ')') this.fail(`the markers of ${step} need a closing )`);
+    return blockers;
   }
 
   private permutation(keyword: Token): PermutationStep[] {
     const permutation: PermutationStep[] = [];
-    while (this.tokens[this.at]?.kind === 'word' && !KEYWORDS.includes(this.tokens[this.at]?.text ?? '')) {
+    while (this.isName(this.tokens[this.at])) {
       const step = this.next().text;
-      permutation.push({ step, ...this.markers(step) });
+      permutation.push({ step, blockers: this.blockers(step) });
     }
     if (permutation.length === 0) this.fail('a permutation needs at least one step', keyword);
     return permutation;
@@ -185,19 +171,37 @@ function checkNames(spec: Spec, origin: string): Spec {
       steps.set(step.name, session.name);
     }
   }
-  for (const permutation of spec.permutations) {
-    for (const { step, blockers } of permutation) {
-      for (const named of [step, ...blockers]) {
-        if (!steps.has(named)) throw new InvalidOptionError(`${origin}: permutation names an unknown step ${named}`);
-      }
+  for (const permutation of spec.permutations) checkPermutation(permutation, steps, origin);
+  return spec;
+}
+
+/** As the tester checks: known steps, and markers naming another session's step of the same permutation. */
+function checkPermutation(permutation: readonly PermutationStep[], sessionOf: ReadonlyMap<string, string>, origin: string): void {
+  for (const { step } of permutation) {
+    if (!sessionOf.has(step)) throw new InvalidOptionError(`${origin}: permutation names an unknown step ${step}`);
+  }
+  const inPermutation = new Set(permutation.map(({ step }) => step));
+  for (const { step, blockers } of permutation) {
+    for (const blocker of blockers) {
+      if (blocker.kind === 'once') continue;
+      if (!inPermutation.has(blocker.step)) throw new InvalidOptionError(`${origin}: the marker of ${step} names ${blocker.step}, which is not in that permutation`);
+      if (sessionOf.get(blocker.step) === sessionOf.get(step)) throw new InvalidOptionError(`${origin}: the marker of ${step} names ${blocker.step} of its own session`);
     }
   }
-  return spec;
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Steps no permutation line names, which the tester reports as `unused step name: NAME` (none when the file has no permutation lines). */
+export function unusedSteps(spec: Spec): string[] {
+  if (spec.permutations.length === 0) return [];
+  const used = new Set(spec.permutations.flatMap((permutation) => permutation.map(({ step }) => step)));
+  return spec.sessions.flatMap((session) => session.steps.map((step) => step.name)).filter((name) => !used.has(name)).sort();
 }
 
 /** A `--permutation "s1a s2a s1b(*)"` given on the command line, in the spec's own syntax. */
 export function parsePermutation(text: string, spec: Spec, origin = '--permutation'): PermutationStep[] {
-  const parsed = parseSpec(`${spec.sessions.map((session) => `session "${session.name}" ${session.steps.map((step) => `step "${step.name}" {}`).join(' ')}`).join('\n')}\npermutation ${text}`, origin);
+  const parsed = parseSpec(`${spec.sessions.map((session) => `session ${quote(session.name)} ${session.steps.map((step) => `step ${quote(step.name)} {}`).join(' ')}`).join('\n')}\npermutation ${text}`, origin);
   return [...(parsed.permutations[0] ?? [])];
 }
 
@@ -214,7 +218,7 @@ export function allPermutations(spec: Spec, limit = 1000): PermutationStep[][] {
       advanced = true;
       const nextPositions = [...positions];
       nextPositions[index] = position + 1;
-      walk(nextPositions, [...so_far, { step: step.name, blockedAtOnce: false, blockers: [] }]);
+      walk(nextPositions, [...so_far, { step: step.name, blockers: [] }]);
     });
     if (!advanced) results.push(so_far);
   };

@@ -1,0 +1,26 @@
+import type { StatementOutput, StepError } from './protocol.js';
+import type { PermutationStep } from './spec.js';
+
+/** What one step of a permutation did. */
+export interface StepOutcome {
+  readonly step: string;
+  readonly session: string;
+  readonly sql: string;
+  /** It was reported `<waiting ...>` before it completed (a lock wait, or a marker said so). */
+  readonly blocked: boolean;
+  /** The results with columns, values in the server's text. */
+  readonly outputs: readonly StatementOutput[];
+  readonly error: StepError | null;
+  /** The notices its session printed while it ran, in libpq's text. */
+  readonly notices: readonly string[];
+  /** It ran past the step timeout and was cancelled. */
+  readonly timedOut: boolean;
+}
+
+export interface PermutationOutcome {
+  readonly permutation: readonly PermutationStep[];
+  /** In the order they completed. */
+  readonly steps: readonly StepOutcome[];
+  /** Exactly what the tester prints for the permutation, from `starting permutation:` on. */
+  readonly output: string;
+}
