@@ -1,41 +1,17 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { codeBlocks, ROOT } from '../helpers/docs.js';
 import { tempDirForFile } from '../helpers/temp-dir.js';
 import { testDatabaseUrl } from '../helpers/database.js';
 import { leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
 
-/** What PostgreSQL's isolation tester would print for examples/specs/lost-update.spec at READ COMMITTED. */
-const LOST_UPDATE_AT_READ_COMMITTED = `Parsed test spec with 2 sessions
-
-starting permutation: s1b s2b s1r s2r s1w s2w s1c s2c s2check
-step s1b: BEGIN;
-step s2b: BEGIN;
-step s1r: SELECT value FROM counter WHERE id = 1;
-value
------
-   10
-(1 row)
-
-step s2r: SELECT value FROM counter WHERE id = 1;
-value
------
-   10
-(1 row)
-
-step s1w: UPDATE counter SET value = 11 WHERE id = 1;
-step s2w: UPDATE counter SET value = 11 WHERE id = 1; <waiting ...>
-step s1c: COMMIT;
-step s2w: <... completed>
-step s2c: COMMIT;
-step s2check: SELECT value FROM counter WHERE id = 1;
-value
------
-   11
-(1 row)
-
-`;
+/** docs/isolation.md's example: what PostgreSQL's isolation tester prints for examples/specs/lost-update.spec at READ COMMITTED. */
+async function documentedLostUpdate(): Promise<string> {
+  const [block] = codeBlocks(await readFile(join(ROOT, 'docs/isolation.md'), 'utf8'), 'text');
+  return block ?? '';
+}
 
 const tempDir = tempDirForFile('spec-cli-test-');
 
@@ -44,7 +20,7 @@ describe('race-rig spec', () => {
     const run = await runCli(['spec', 'examples/specs/lost-update.spec', '--isolation', 'read-committed', '--db', testDatabaseUrl()]);
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(LOST_UPDATE_AT_READ_COMMITTED);
+    expect(run.stdout).toBe(await documentedLostUpdate());
   });
 
   it('runs a permutation given with --permutation, and prints JSON with --json', async () => {

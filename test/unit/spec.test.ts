@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ANOMALIES } from '../../src/isolation/anomalies.js';
 import { formatRows } from '../../src/isolation/format-spec.js';
-import { allPermutations, parsePermutation, parseSpec } from '../../src/isolation/spec.js';
+import { allPermutations, parsePermutation, parseSpec, unusedSteps } from '../../src/isolation/spec.js';
 
 describe('the isolation spec format', () => {
   it('reads setup, teardown, sessions with steps, and permutations with their markers', () => {
@@ -29,8 +29,10 @@ describe('the isolation spec format', () => {
       ['s2', [], ['s2a']],
     ]);
     expect(spec.sessions[0]?.steps[0]?.sql).toBe('BEGIN;\n                 UPDATE t SET id = 2;');
-    expect(spec.permutations[0]?.[1]).toEqual({ step: 's2a', blockedAtOnce: true, blockers: [] });
-    expect(spec.permutations[1]?.[1]).toEqual({ step: 's2a', blockedAtOnce: false, blockers: ['s1b'] });
+    // As the tester's scanner: spaces and tabs at a block's ends go, newlines stay.
+    expect(parseSpec('session s step a {\t\n  SELECT 1;\n  } ').sessions[0]?.steps[0]?.sql).toBe('\n  SELECT 1;\n');
+    expect(spec.permutations[0]?.[1]).toEqual({ step: 's2a', blockers: [{ kind: 'once' }] });
+    expect(spec.permutations[1]?.[1]).toEqual({ step: 's2a', blockers: [{ kind: 'step', step: 's1b' }] });
   });
 
   it('without permutation lines, runs every interleaving that keeps each session in order', () => {
@@ -55,7 +57,25 @@ describe('the isolation spec format', () => {
     for (const anomaly of ANOMALIES) expect(parseSpec(anomaly.spec, anomaly.id).permutations).toHaveLength(1);
   });
 
-  it('prints rows as psql does: numbers right, text left, a row count', () => {
-    expect(formatRows({ fields: ['id', 'name'], rows: [['1', 'alice'], ['10', null]] })).toBe('id|name\n--+-----\n 1|alice\n10|\n(2 rows)\n');
+  it('reads the markers (*), (other) and (other notices N), quoted names with doubled quotes, and reports unused steps', () => {
+    const spec = parseSpec('session "a ""b"""\nstep x {}\nstep y {}\nsession c\nstep z {}\nstep unused {}\npermutation x(z notices 2, *) z y(z)');
+
+    expect(spec.sessions[0]?.name).toBe('a "b"');
+    expect(spec.permutations[0]).toEqual([
+      { step: 'x', blockers: [{ kind: 'notices', step: 'z', count: 2 }, { kind: 'once' }] },
+      { step: 'z', blockers: [] },
+      { step: 'y', blockers: [{ kind: 'step', step: 'z' }] },
+    ]);
+    expect(unusedSteps(spec)).toEqual(['unused']);
+    expect(() => parseSpec('session s step a {} step b {} permutation a(b) b', 'x.spec')).toThrow('x.spec: the marker of a names b of its own session');
+    expect(() => parseSpec('session s step a {} session t step b {} permutation a(b)', 'x.spec')).toThrow('x.spec: the marker of a names b, which is not in that permutation');
   });
+
+  it("prints rows as libpq's PQprint does for the tester: numbers right, text left, every column padded, a blank line after the count", () => {
+    expect(formatRows({ fields: ['id', 'name'], rows: [['1', 'alice'], ['10', null]] })).toBe('id|name \n--+-----\n 1|alice\n10|     \n(2 rows)\n\n');
+    // Widths are in bytes; a column is numeric while every non-empty value is; booleans are text.
+    expect(formatRows({ fields: ['s', 'n', 'b'], rows: [['é', '-1.5e3', 't'], ['', '', 'f']] })).toBe('s |     n|b\n--+------+-\né|-1.5e3|t\n  |      |f\n(2 rows)\n\n');
+    expect(formatRows({ fields: ['x'], rows: [] })).toBe('x\n-\n(0 rows)\n\n');
+  });
+
 });
