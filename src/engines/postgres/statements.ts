@@ -11,9 +11,15 @@ import type { TimelineRecorder } from '../../timeline/recorder.js';
  */
 export const SERVER_NOW_MS = '(extract(epoch FROM now()) * 1000)::float8 AS t';
 
+/** `BEGIN …`: sent at once but not waited for, so it travels with the statement after it. */
+const BEGIN = /^\s*(BEGIN|START TRANSACTION)\b/i;
+
 /**
  * Runs a worker's statements as named prepared statements on its own client: each text is
- * parsed and planned once per connection (during warm-up), then only bound and executed.
+ * parsed and planned once per connection (during warm-up), then only bound and executed. The
+ * client pipelines: a transaction's `BEGIN` goes out with its first statement, and
+ * `runAndCommit` sends the last statement with `COMMIT`, so a transaction costs two round trips
+ * less while the server sees the same statements in the same order.
  */
 export class StatementRunner {
   private readonly names = new Map<string, string>();
@@ -21,6 +27,8 @@ export class StatementRunner {
   private firstServerTime: number | null = null;
   /** Called once, right after the next statement is on the wire (see holdAfterNextSend). */
   private afterNextSend: (() => void) | null = null;
+  /** A `BEGIN` sent and not yet waited for: the next statement waits for it. */
+  private pendingBegin: Promise<unknown> | null = null;
 
   /** `recorder` notes every statement for `--timeline` (only the first few workers have one). */
   constructor(
@@ -33,9 +41,21 @@ export class StatementRunner {
     return SERVER_NOW_MS;
   }
 
-  /** A statement without parameters (`BEGIN`, `COMMIT`) over the simple protocol. */
+  /** A statement without parameters (`BEGIN`, `COMMIT`) over the simple protocol; a `BEGIN` returns at once (see the class). */
   async simple(text: string): Promise<void> {
+    if (BEGIN.test(text) && this.pendingBegin === null) {
+      const sent = this.send(text);
+      sent.catch(() => undefined);
+      this.pendingBegin = sent;
+      return;
+    }
     await this.query(text, []);
+  }
+
+  /** Runs a statement and `COMMIT` sent right behind it (one round trip); resolves with the rows it changed. */
+  async runAndCommit(text: string, values: unknown[]): Promise<number> {
+    const [result] = await Promise.all([this.query(this.prepared(text, values), values), this.query('COMMIT', [])]);
+    return result.rowCount ?? 0;
   }
 
   /** Runs a statement and returns how many rows it changed or returned. */
@@ -74,12 +94,19 @@ export class StatementRunner {
   }
 
   private query<T extends pg.QueryResultRow>(statement: string | pg.QueryConfig, values: unknown[]): Promise<pg.QueryResult<T>> {
-    // node-postgres writes the statement to the socket before query() returns.
-    const pending = this.recorder ? this.recorded<T>(statement, values) : this.client.query<T>(statement);
+    const begin = this.pendingBegin;
+    this.pendingBegin = null;
+    const pending = this.send<T>(statement, values);
+    // The gate's hold waits until the first statement that is waited for is on the wire.
     const hold = this.afterNextSend;
     this.afterNextSend = null;
     hold?.();
-    return pending;
+    return begin ? Promise.all([begin, pending]).then(([, result]) => result) : pending;
+  }
+
+  /** node-postgres writes the statement to the socket before query() returns (the client pipelines). */
+  private send<T extends pg.QueryResultRow>(statement: string | pg.QueryConfig, values: unknown[] = []): Promise<pg.QueryResult<T>> {
+    return this.recorder ? this.recorded<T>(statement, values) : this.client.query<T>(statement);
   }
 
   private async recorded<T extends pg.QueryResultRow>(statement: string | pg.QueryConfig, values: unknown[]): Promise<pg.QueryResult<T>> {

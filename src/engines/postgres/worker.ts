@@ -59,8 +59,9 @@ export const openWorker: OpenWorker = async (task: WorkerTask) => {
     ...target.connection,
     application_name: `race-rig worker ${task.index} ${target.schema}`,
     options: sessionOptions(target),
-    // Behind the gate, the first critical statement must be on the wire before the gate opens.
-    pipeline: target.gate !== null,
+    // Behind the gate, the first critical statement must be on the wire before the gate opens;
+    // and a transaction's BEGIN and COMMIT travel with its statements (see StatementRunner).
+    pipeline: true,
   } as pg.ClientConfig);
   // Without a listener, a connection dropped between queries would crash the thread.
   let connectionError: unknown;

@@ -34,9 +34,9 @@ export const COUNTER_MODES: readonly ModeSpec[] = [
     retries: false,
     explain: {
       steps: [
-        "BEGIN;",
+        "BEGIN;   -- sent together with the SELECT",
         "SELECT counter FROM user_counter WHERE user_id = 1 FOR UPDATE;   -- locks the row, reads 41",
-        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;",
+        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;   -- sent together with the COMMIT",
         "COMMIT;   -- releases the lock",
       ],
       why: "The read takes the row lock, so a second worker's SELECT … FOR UPDATE waits until the first commits and then reads 42. Correct, paid in lock waits: the row admits one transaction at a time.",
@@ -49,9 +49,9 @@ export const COUNTER_MODES: readonly ModeSpec[] = [
     retries: false,
     explain: {
       steps: [
-        "BEGIN;",
+        "BEGIN;   -- sent together with the SELECT",
         "SELECT counter FROM user_counter WHERE user_id = 1 FOR NO KEY UPDATE;   -- locks the row, reads 41",
-        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;",
+        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;   -- sent together with the COMMIT",
         "COMMIT;",
       ],
       why: "FOR NO KEY UPDATE conflicts with itself, so writers still queue as with FOR UPDATE, but it lets through the FOR KEY SHARE locks that foreign-key checks take: inserts into tables that reference the row are not blocked.",
@@ -78,9 +78,9 @@ export const COUNTER_MODES: readonly ModeSpec[] = [
     retries: true,
     explain: {
       steps: [
-        "BEGIN ISOLATION LEVEL SERIALIZABLE;",
+        "BEGIN ISOLATION LEVEL SERIALIZABLE;   -- sent together with the SELECT",
         "SELECT counter, version FROM user_counter WHERE user_id = 1;   -- reads 41",
-        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;",
+        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;   -- sent together with the COMMIT",
         "COMMIT;   -- or ERROR 40001 (could not serialize access): roll back and retry",
       ],
       why: "Two transactions that read the same snapshot and both update the row cannot both commit: PostgreSQL aborts the second with SQLSTATE 40001 and the rig retries it from the start. Correct, paid in retries.",
@@ -93,10 +93,10 @@ export const COUNTER_MODES: readonly ModeSpec[] = [
     retries: true,
     explain: {
       steps: [
-        "BEGIN ISOLATION LEVEL REPEATABLE READ;",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ;   -- sent together with the SELECT",
         "SELECT counter, version FROM user_counter WHERE user_id = 1;   -- reads 41 from the snapshot",
         "UPDATE user_counter SET counter = 42 WHERE user_id = 1;   -- ERROR 40001 if another transaction changed the row since",
-        "COMMIT;",
+        "COMMIT;   -- sent together with the UPDATE",
       ],
       why: "At REPEATABLE READ, updating a row that another transaction changed after this one's snapshot fails with 40001 (could not serialize access due to concurrent update); the rig rolls back and retries.",
     },
@@ -108,10 +108,10 @@ export const COUNTER_MODES: readonly ModeSpec[] = [
     retries: false,
     explain: {
       steps: [
-        "BEGIN;",
+        "BEGIN;   -- sent together with the lock",
         "SELECT pg_advisory_xact_lock(1380008773, 1);   -- waits for the application lock on user 1",
         "SELECT counter FROM user_counter WHERE user_id = 1;",
-        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;",
+        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;   -- sent together with the COMMIT",
         "COMMIT;   -- releases the advisory lock",
       ],
       why: "A mutex named by numbers, held until commit: every worker that takes it before the read-modify-write is serialized. It protects only the code that takes it; the table itself stays unlocked.",

@@ -41,8 +41,8 @@ function readModifyWrite(begin: string | null, read: 'read' | 'readForUpdate' | 
   return async (db, sql, userId) => {
     if (begin) await db.simple(begin);
     const { row, ms } = await db.timedRow<CounterRow>(sql[read], [userId]);
-    await db.run(sql.write, [userId, (row?.counter ?? 0) + 1]);
-    if (begin) await db.simple('COMMIT');
+    const values = [userId, (row?.counter ?? 0) + 1];
+    await (begin ? db.runAndCommit(sql.write, values) : db.run(sql.write, values));
     return { lockWaitMs: readLocks ? ms : 0 };
   };
 }
@@ -69,8 +69,7 @@ const ATTEMPTS: Record<string, Attempt> = {
     await db.simple('BEGIN');
     const { ms } = await db.timedRow(sql.advisoryLock, [userId]);
     const read = await db.row<CounterRow>(sql.readAfterLock, [userId]);
-    await db.run(sql.write, [userId, (read?.counter ?? 0) + 1]);
-    await db.simple('COMMIT');
+    await db.runAndCommit(sql.write, [userId, (read?.counter ?? 0) + 1]);
     return { lockWaitMs: ms };
   },
 
