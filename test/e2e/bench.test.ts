@@ -31,13 +31,20 @@ describe('npm run bench', () => {
       [4, true],
     ]);
     for (const row of report.startSpread) expect(row.medianMs).toBeGreaterThanOrEqual(0);
-    for (const row of report.throughput) {
+    // Every mode pgbench can express, on both servers, with its ratio and target.
+    expect(new Set(report.modes.map((row: { mode: string }) => row.mode))).toEqual(new Set(['lost', 'inplace', 'for-update', 'for-no-key-update', 'advisory', 'append', 'serializable', 'repeatable-read']));
+    expect(new Set(report.modes.map((row: { server: string }) => row.server))).toEqual(new Set(['embedded', 'durable']));
+    for (const row of report.modes) {
       expect(row.rigOpsPerSec).toBeGreaterThan(0);
+      expect(row.target).toBe(row.server === 'durable' ? 0.9 : 0.6);
       // pgbench is optional: without it on PATH the row says so instead of failing.
       if (row.pgbenchTps !== null) expect(row.ratio).toBeCloseTo(row.rigOpsPerSec / row.pgbenchTps, 1);
     }
-    expect(report.setup.map((row: { engine: string }) => row.engine)).toEqual(['embedded', 'external']);
-    for (const row of report.setup) expect(row.peakRssMb).toBeGreaterThan(0);
+    expect(report.verdict.map((row: { job: string }) => row.job)).toEqual(['main', 'minimal']);
+    for (const row of report.verdict) {
+      expect(row.wallMs).toBeGreaterThan(row.raceMs);
+      expect(row.peakRssMb).toBeGreaterThan(0);
+    }
     expect(report.retryCost.map((row: { mode: string; backoffMs: number; verdict: string }) => [row.mode, row.backoffMs, row.verdict])).toEqual([
       ['serializable', 0, 'CORRECT'],
       ['serializable', 5, 'CORRECT'],

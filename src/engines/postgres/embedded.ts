@@ -12,9 +12,10 @@ export interface EmbeddedServer {
 
 /**
  * A throwaway PostgreSQL to share between several runs (each run still works in its own
- * schema): `runRace({ db: server.url, … })`. The same server the rig starts when no `db` is given.
+ * schema): `runRace({ db: server.url, … })`. The same server the rig starts when no `db` is
+ * given, durability off; `durable: true` keeps fsync and synchronous commit on.
  */
-export async function startEmbeddedPostgres({ maxConnections = 100 + EMBEDDED_HEADROOM }: { maxConnections?: number } = {}): Promise<EmbeddedServer> {
-  const { tcpUrl, stop } = await startEmbedded({ maxConnections });
+export async function startEmbeddedPostgres({ maxConnections = 100 + EMBEDDED_HEADROOM, durable = false }: { maxConnections?: number; durable?: boolean } = {}): Promise<EmbeddedServer> {
+  const { tcpUrl, stop } = await startEmbedded({ maxConnections, durable });
   return { url: tcpUrl, stop };
 }

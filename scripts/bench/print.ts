@@ -1,0 +1,51 @@
+import Table from 'cli-table3';
+import type { ModeRow } from './modes.js';
+import { round } from './stats.js';
+import type { VerdictRow } from './verdict.js';
+
+interface PrintedReport {
+  readonly date: string;
+  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly memoryGb: number; readonly node: string; readonly postgres: string };
+  readonly startSpread: readonly { workers: number; gate: boolean; medianMs: number; runs: readonly number[]; finalCounters: readonly number[] }[];
+  readonly modes: readonly ModeRow[];
+  readonly verdict: readonly VerdictRow[];
+  readonly retryCost: readonly { mode: string; backoffMs: number; opsPerSec: number; attemptsPerOperation: number }[];
+}
+
+const table = (head: string[]) => new Table({ head, style: { head: [], border: [] } });
+const mark = (met: boolean | null) => (met === null ? '-' : met ? 'met' : 'MISSED');
+
+function modesTable(rows: readonly ModeRow[]): Table.Table {
+  const modes = table(['mode (same transaction)', 'server', 'clients', 'rig ops/s', 'pgbench tps', 'rig ÷ pgbench', 'target', '', 'tries: rig / pgbench']);
+  for (const row of rows) {
+    const tries = row.rigTriesPerIncrement === 1 && (row.pgbenchTriesPerTransaction ?? 1) === 1 ? '' : `${row.rigTriesPerIncrement} / ${row.pgbenchTriesPerTransaction ?? '-'}`;
+    modes.push([row.mode, row.server, row.clients, row.rigOpsPerSec, row.pgbenchTps ?? 'pgbench not found', row.ratio ?? '-', `≥ ${row.target}`, mark(row.met), tries]);
+  }
+  return modes;
+}
+
+function verdictTable(rows: readonly VerdictRow[]): Table.Table {
+  const verdict = table(['time to verdict (wall clock of the command)', 'wall ms', 'set-up ms', 'race ms', 'rest ms', 'peak RSS MB', 'target', '']);
+  for (const row of rows) verdict.push([row.command, row.wallMs, row.setupMs, row.raceMs, row.restMs, row.peakRssMb, row.target, mark(row.met)]);
+  return verdict;
+}
+
+/** The bench's figures as tables on standard output, each with its target where it has one. */
+export function printReport(report: PrintedReport, plan: { readonly manyWorkers: number; readonly retry: readonly number[] }): void {
+  const spread = table(['start spread (server clock)', 'workers', 'median ms', 'runs (ms)']);
+  for (const row of report.startSpread) {
+    spread.push([row.gate ? 'barrier + gate (default)' : 'barrier (--no-gate)', row.workers, row.medianMs, row.runs.map((ms) => round(ms, 2)).join(' ')]);
+  }
+  const minimal = table([`minimal race: lost, ${plan.manyWorkers} × 1`, 'final counters (ideal 1)', 'runs ≤ 2']);
+  for (const row of report.startSpread.filter((item) => item.workers === plan.manyWorkers)) {
+    minimal.push([row.gate ? 'barrier + gate (default)' : 'barrier (--no-gate)', row.finalCounters.join(' '), `${row.finalCounters.filter((counter) => counter <= 2).length} of ${row.finalCounters.length}`]);
+  }
+  const retry = table([`retry cost, ${plan.retry.join(' × ')}`, '--backoff ms', 'ops/s', 'attempts per increment']);
+  for (const row of report.retryCost) retry.push([row.mode, row.backoffMs, row.opsPerSec, row.attemptsPerOperation]);
+  const { machine } = report;
+  process.stdout.write(
+    `race-rig bench, ${report.date}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}\n` +
+      [spread, minimal, modesTable(report.modes), verdictTable(report.verdict), retry].map((item) => item.toString()).join('\n') +
+      '\n',
+  );
+}
