@@ -42,7 +42,10 @@ export function rigCommands(text: string): { line: string; args: string[] }[] {
       const line = rawLine.replace(/\s+#.*$/, '').replace(/^\$ /, '');
       for (const segment of line.split(/&&|;|\|/)) {
         const words = shellWords(segment.trim()).filter((word, index, all) => !(/^[A-Z_]+=/.test(word) && all.slice(0, index).every((before) => /^[A-Z_]+=/.test(before))));
-        const start = words[0] === 'node' && words[1] === 'dist/rig.js' ? 2 : words[0] === 'race-rig' ? 1 : words[0] === 'npx' && words[1] === 'race-rig' ? 2 : -1;
+        // `node [node's own flags] dist/rig.js …`, `race-rig …` or `npx race-rig …`.
+        const rigAt = words[0] === 'node' ? words.indexOf('dist/rig.js') : -1;
+        const afterNode = rigAt > 0 && words.slice(1, rigAt).every((word) => word.startsWith('-')) ? rigAt + 1 : -1;
+        const start = afterNode > 0 ? afterNode : words[0] === 'race-rig' ? 1 : words[0] === 'npx' && words[1] === 'race-rig' ? 2 : -1;
         if (start >= 0) commands.push({ line: rawLine.trim(), args: words.slice(start) });
       }
     }
