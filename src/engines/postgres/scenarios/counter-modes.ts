@@ -80,7 +80,7 @@ export const COUNTER_MODES: readonly ModeSpec[] = [
       steps: [
         "BEGIN ISOLATION LEVEL SERIALIZABLE;   -- sent together with the SELECT",
         "SELECT counter, version FROM user_counter WHERE user_id = 1;   -- reads 41",
-        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;   -- sent together with the COMMIT",
+        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;",
         "COMMIT;   -- or ERROR 40001 (could not serialize access): roll back and retry",
       ],
       why: "Two transactions that read the same snapshot and both update the row cannot both commit: PostgreSQL aborts the second with SQLSTATE 40001 and the rig retries it from the start. Correct, paid in retries.",
@@ -96,7 +96,7 @@ export const COUNTER_MODES: readonly ModeSpec[] = [
         "BEGIN ISOLATION LEVEL REPEATABLE READ;   -- sent together with the SELECT",
         "SELECT counter, version FROM user_counter WHERE user_id = 1;   -- reads 41 from the snapshot",
         "UPDATE user_counter SET counter = 42 WHERE user_id = 1;   -- ERROR 40001 if another transaction changed the row since",
-        "COMMIT;   -- sent together with the UPDATE",
+        "COMMIT;",
       ],
       why: "At REPEATABLE READ, updating a row that another transaction changed after this one's snapshot fails with 40001 (could not serialize access due to concurrent update); the rig rolls back and retries.",
     },
