@@ -1,7 +1,8 @@
 import { DEFAULT_ENGINE, ENGINES } from '../engines/registry.js';
 import { LEVELS } from '../isolation/levels.js';
 import { COMMON_OPTIONS } from '../options/common.js';
-import { COMMANDS, optionTable, RACE_COMMANDS } from '../options/define.js';
+import { COMMANDS, optionTable, RACE_COMMANDS, RELEASE_COMMANDS } from '../options/define.js';
+import { EXPLORE_OPTIONS } from '../explore/options.js';
 import type { OptionSpec } from '../options/define.js';
 import { MAX_REPEAT } from '../pipeline/plan.js';
 
@@ -24,8 +25,8 @@ export const CLI_OPTIONS = optionTable({
   limit: { flag: 'limit', type: 'number', min: 0, max: 1_000_000, describe: 'the row-limit scenario\'s limit (the same as --param limit=N)', defaultText: '5', commands: RACE_COMMANDS },
   json: { flag: 'json', type: 'boolean', default: false, describe: 'print the result as one JSON object', commands: COMMANDS },
   explain: { flag: 'explain', type: 'boolean', default: false, describe: "say what the mode's SQL does and why it breaks or holds, then tie the numbers to it", commands: ['run'] },
-  junit: { flag: 'junit', type: 'string', describe: 'also write a JUnit XML report to this file (one test case per run)', commands: RACE_COMMANDS },
-  html: { flag: 'html', type: 'string', describe: 'also write a self-contained HTML report to this file (table, latency histogram, timeline)', commands: RACE_COMMANDS },
+  junit: { flag: 'junit', type: 'string', describe: 'also write a JUnit XML report to this file (one test case per run)', commands: RELEASE_COMMANDS },
+  html: { flag: 'html', type: 'string', describe: 'also write a self-contained HTML report to this file (table, latency histogram, timeline)', commands: RELEASE_COMMANDS },
   permutation: { flag: 'permutation', type: 'list', describe: 'run this permutation (the spec\'s syntax, e.g. "s1a s2a s1b(*)"; repeatable) instead of the file\'s', commands: ['spec'] },
   isolation: {
     flag: 'isolation',
@@ -40,9 +41,9 @@ export const CLI_OPTIONS = optionTable({
     type: 'number',
     min: 1,
     max: 86_400_000,
-    describe: 'ms a step that must be waited for may run before it is cancelled',
+    describe: 'ms a step that must be waited for may run before it is cancelled (explore: before the search gives up)',
     defaultText: '10000',
-    commands: ['spec', 'isolation'],
+    commands: ['spec', 'isolation', 'explore'],
   },
   show: { flag: 'show', type: 'string', describe: 'print the interleavings behind one anomaly (G0, P4, G2-item, …)', commands: ['isolation'] },
   verbose: { flag: 'verbose', type: 'boolean', default: false, describe: 'say what the rig is doing, on stderr, and print stack traces with errors', commands: COMMANDS },
@@ -55,6 +56,7 @@ export function allOptions(): [string, OptionSpec][] {
     ...Object.entries(ENGINE_OPTION),
     ...Object.entries(COMMON_OPTIONS),
     ...Object.values(ENGINES).flatMap((engine) => Object.entries(engine.options as Record<string, OptionSpec>)),
+    ...Object.entries(EXPLORE_OPTIONS),
     ...Object.entries(CLI_OPTIONS),
   ];
 }

@@ -6,9 +6,14 @@ import type { COMMON_OPTIONS } from '../options/common.js';
 import type { EngineOptionValues } from '../race/options.js';
 import { allOptions } from './options.js';
 import type { CLI_OPTIONS, ENGINE_OPTION } from './options.js';
+import type { EXPLORE_OPTIONS } from '../explore/options.js';
 
 /** The command line's values by API name, only those given, each checked against its declaration. */
-export type CliValues = OptionValues<typeof ENGINE_OPTION> & OptionValues<typeof COMMON_OPTIONS> & EngineOptionValues & OptionValues<typeof CLI_OPTIONS>;
+export type CliValues = OptionValues<typeof ENGINE_OPTION> &
+  OptionValues<typeof COMMON_OPTIONS> &
+  EngineOptionValues &
+  OptionValues<typeof EXPLORE_OPTIONS> &
+  OptionValues<typeof CLI_OPTIONS>;
 
 export type ParseOutcome =
   | { readonly kind: 'print'; readonly text: string }
@@ -39,6 +44,7 @@ function parser(args: readonly string[]) {
     .command('$0', 'run a race (the default)')
     .command('list', 'list the scenarios of every engine, their modes and what each shows')
     .command('compare', 'run every mode of the scenario on fresh data and print one table')
+    .command('explore', "run the scenario's statements in chosen interleavings, find the one that breaks it, shrink it, export it")
     .command('spec <spec-file>', "run a PostgreSQL isolation spec's permutations, step by step, and print each step's result")
     .command('isolation', "run Hermitage's anomalies at each isolation level and print which occur")
     .parserConfiguration({ 'strip-aliased': true, 'strip-dashed': true })
@@ -68,7 +74,7 @@ function valueOf(spec: OptionSpec, raw: unknown): unknown {
   }
 }
 
-const COMMAND_NAMES: Record<Command, string> = { run: 'race-rig', compare: 'race-rig compare', list: 'race-rig list', spec: 'race-rig spec', isolation: 'race-rig isolation' };
+const COMMAND_NAMES: Record<Command, string> = { run: 'race-rig', compare: 'race-rig compare', explore: 'race-rig explore', list: 'race-rig list', spec: 'race-rig spec', isolation: 'race-rig isolation' };
 
 function checkCommand(spec: OptionSpec, command: Command): void {
   if (spec.commands.includes(command)) return;
@@ -107,7 +113,7 @@ export async function parseCommandLine(commandLine: readonly string[]): Promise<
   if (printed) return { kind: 'print', text: printed };
   const [first, ...extra] = argv._.map(String);
   const command = (first ?? 'run') as Command;
-  if (extra.length > 0 || !['run', 'list', 'compare', 'spec', 'isolation'].includes(command) || first === 'run') {
+  if (extra.length > 0 || !['run', 'list', 'compare', 'explore', 'spec', 'isolation'].includes(command) || first === 'run') {
     throw new InvalidOptionError(`Unknown argument: ${[first, ...extra].join(' ')}`);
   }
   const values = valuesOf(argv as Record<string, unknown>, command);

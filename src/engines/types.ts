@@ -1,5 +1,6 @@
 import type { CommonSettings } from '../options/common.js';
 import type { OptionTable } from '../options/define.js';
+import type { ScheduleGate } from '../explore/control.js';
 import type { EngineTarget, ErrorClassifier, WorkerTask } from '../protocol.js';
 import type { AnyScenario, RunContext, Verification, VerifyContext, WorkerSession } from '../scenarios/types.js';
 import type { TimelineRecorder } from '../timeline/recorder.js';
@@ -66,6 +67,12 @@ export interface PlannedRun {
   /** How long the workers have to reach the start, the server gate included. */
   readonly barrierTimeoutMs: number;
   readonly signal: AbortSignal;
+  /**
+   * `race-rig explore` will race this data many times: keep the SQL of the set-up and the
+   * verification (`PreparedRun.script`, for its spec export) and, where the engine can, what
+   * `reset` needs.
+   */
+  readonly explore?: boolean;
 }
 
 export interface PreparedRun {
@@ -79,10 +86,24 @@ export interface PreparedRun {
   readonly kept: boolean;
   /** Runs once the barrier has released the workers, alongside the race (opens the gate). */
   afterRelease?(): Promise<void>;
+  /** For each backend in `pids`: whether it waits for a lock one of `among` holds (where the server can tell). */
+  lockWaits?(pids: readonly number[], among: readonly number[]): Promise<boolean[]>;
+  /** The SQL the scenario's set-up and verification ran, as literal text (PostgreSQL: for `explore --spec-out`). */
+  readonly script?: RecordedScript;
+  /**
+   * Explore: puts the data back as the set-up left it, for the next schedule; resolves false
+   * when it cannot prove the state the same (the caller then prepares afresh).
+   */
+  reset?(): Promise<boolean>;
   /** Reads the truth back (the scenario's verify, then its teardown). */
   verify(context: VerifyContext): Promise<Verification>;
   /** Removes the run's data unless it is kept; returns what could not be removed. */
   drop(): Promise<string[]>;
+}
+
+export interface RecordedScript {
+  readonly setup: readonly string[];
+  readonly verify: readonly string[];
 }
 
 /** The thread side of an engine: one worker's connection and what the operation loop needs of it. */
@@ -104,5 +125,8 @@ export interface EngineWorker {
   close(): Promise<void>;
 }
 
-/** What src/engines/<name>/worker.ts exports. */
-export type OpenWorker = (task: WorkerTask) => Promise<EngineWorker>;
+/**
+ * What src/engines/<name>/worker.ts exports. Under `explore`, `schedule` is set: the engine makes
+ * every statement of the worker's connection wait there for its turn (see src/explore/control.ts).
+ */
+export type OpenWorker = (task: WorkerTask, schedule: ScheduleGate | null) => Promise<EngineWorker>;

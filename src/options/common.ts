@@ -1,5 +1,5 @@
 import type { Expectation } from '../scenarios/types.js';
-import { optionTable, RACE_COMMANDS } from './define.js';
+import { optionTable, RACE_COMMANDS, RELEASE_COMMANDS } from './define.js';
 
 /** One day: the upper bound of every timeout, so that a typo cannot start a run that never ends. */
 export const MAX_TIMEOUT_MS = 86_400_000;
@@ -21,7 +21,7 @@ export const COMMON_OPTIONS = optionTable({
     type: 'string',
     describe: 'strategy for the critical section (race-rig list)',
     defaultText: "the scenario's first (lost for counter)",
-    commands: ['run'],
+    commands: ['run', 'explore'],
   },
   workers: { flag: 'workers', alias: 'w', type: 'number', default: 10, min: 1, max: MAX_WORKERS, describe: 'worker threads, each with its own connection', commands: RACE_COMMANDS },
   increments: { flag: 'increments', alias: 'n', type: 'number', default: 100, min: 1, max: 1_000_000, describe: 'operations per worker, each its own transaction', commands: RACE_COMMANDS },
@@ -33,7 +33,7 @@ export const COMMON_OPTIONS = optionTable({
     max: MAX_WORKERS,
     describe: 'how many workers may be inside an operation at once (a semaphore in shared memory)',
     defaultText: 'all of them',
-    commands: RACE_COMMANDS,
+    commands: RELEASE_COMMANDS,
   },
   maxRetries: {
     flag: 'max-retries',
@@ -78,7 +78,7 @@ export const COMMON_OPTIONS = optionTable({
     min: 0,
     max: MAX_TIMEOUT_MS,
     describe: 'ms the whole command may take before it is stopped and cleaned up (0: no limit)',
-    commands: ['run', 'compare', 'spec', 'isolation'],
+    commands: ['run', 'compare', 'explore', 'spec', 'isolation'],
   },
   keep: { flag: 'keep', type: 'boolean', default: false, describe: "keep the run's data (the schema on a --db server, the table in a --file)", commands: RACE_COMMANDS },
   expect: {
@@ -87,7 +87,7 @@ export const COMMON_OPTIONS = optionTable({
     choices: ['race', 'correct'],
     describe: 'exit 1 unless the verdict is this (with --repeat, in every run)',
     defaultText: 'none',
-    commands: ['run'],
+    commands: ['run', 'explore'],
   },
 });
 

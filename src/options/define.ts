@@ -9,7 +9,7 @@ import { InvalidOptionError } from '../errors.js';
  */
 
 /** The commands of the CLI; an option says which of them take it. */
-export const COMMANDS = ['run', 'compare', 'list', 'spec', 'isolation'] as const;
+export const COMMANDS = ['run', 'compare', 'explore', 'list', 'spec', 'isolation'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 interface OptionBase {
@@ -83,7 +83,9 @@ export function optionTable<const Table extends OptionTable>(table: Table): Tabl
   return table;
 }
 
-export const RACE_COMMANDS: readonly Command[] = ['run', 'compare'];
+export const RACE_COMMANDS: readonly Command[] = ['run', 'compare', 'explore'];
+/** The commands that release all workers at once (explore schedules them one statement at a time). */
+export const RELEASE_COMMANDS: readonly Command[] = ['run', 'compare'];
 
 /** The value as a user would type it, for messages: `'10abc'` from the command line, `NaN` from code. */
 function shown(value: unknown): string {

@@ -25,16 +25,30 @@ function progressCallback(race: ResolvedRace, options: RaceOptions): ((done: num
   return (done, elapsedMs) => onProgress({ scenario: race.scenario.name, mode: race.mode.name, done, total, elapsedMs });
 }
 
-/**
- * One race on fresh data: prepare, release the workers, verify against the database, drop the
- * data. `startedAt` (performance.now()) is where its set-up time counts from: the start of the
- * command for the first run, its own preparation for the next.
- */
-export async function raceOnce(race: ResolvedRace, context: RaceContext, startedAt = performance.now()): Promise<RaceResult> {
-  const { session, pool, signal, stage, current } = context;
-  stage('setup');
-  const prepared = await session.prepare({ scenario: race.scenario, context: runContextOf(race), keep: race.common.keep, barrierTimeoutMs: race.common.barrierTimeoutMs, signal });
-  current.prepared = prepared;
+/** Fresh data for a race: the engine's preparation, held in `current` until it is dropped. */
+export async function prepareRace(race: ResolvedRace, context: RaceContext, options: { readonly explore?: boolean } = {}): Promise<PreparedRun> {
+  context.stage('setup');
+  const prepared = await context.session.prepare({
+    scenario: race.scenario,
+    context: runContextOf(race),
+    keep: race.common.keep,
+    barrierTimeoutMs: race.common.barrierTimeoutMs,
+    signal: context.signal,
+    ...(options.explore ? { explore: true } : {}),
+  });
+  context.current.prepared = prepared;
+  return prepared;
+}
+
+/** Drops a prepared run's data; returns what could not be removed. */
+export async function dropPrepared(prepared: PreparedRun, context: RaceContext): Promise<string[]> {
+  if (context.current.prepared === prepared) context.current.prepared = undefined;
+  return prepared.drop();
+}
+
+/** Races the workers on prepared data and verifies against the database; the data stays. */
+export async function raceOnPrepared(race: ResolvedRace, context: RaceContext, prepared: PreparedRun, startedAt: number, leftovers: () => Promise<string[]> = async () => []): Promise<RaceResult> {
+  const { session, pool, signal, stage } = context;
   stage('race');
   const onProgress = progressCallback(race, context.options);
   const outcome = await pool.race({
@@ -55,14 +69,14 @@ export async function raceOnce(race: ResolvedRace, context: RaceContext, started
       context.options.onLog?.(`race: all ${race.common.workers} workers released`);
       await prepared.afterRelease?.();
     },
+    ...(prepared.lockWaits ? { lockWaits: prepared.lockWaits.bind(prepared) } : {}),
     signal,
   });
   stage('verify');
   const totals = aggregateResults(outcome.results);
   const verification = await prepared.verify(verifyContextOf(race, totals));
   throwIfAborted(signal);
-  current.prepared = undefined;
-  const leftovers = await prepared.drop();
+  const dropped = await leftovers();
   return buildResult({
     race,
     totals,
@@ -71,6 +85,16 @@ export async function raceOnce(race: ResolvedRace, context: RaceContext, started
     elapsedMs: outcome.elapsedMs,
     database: { engine: session.kind, url: session.url, serverVersion: session.serverVersion, schema: prepared.schema, schemaKept: prepared.kept },
     start: prepared.start,
-    warnings: [...prepared.warnings, ...leftovers],
+    warnings: [...prepared.warnings, ...dropped],
   });
+}
+
+/**
+ * One race on fresh data: prepare, release the workers, verify against the database, drop the
+ * data. `startedAt` (performance.now()) is where its set-up time counts from: the start of the
+ * command for the first run, its own preparation for the next.
+ */
+export async function raceOnce(race: ResolvedRace, context: RaceContext, startedAt = performance.now()): Promise<RaceResult> {
+  const prepared = await prepareRace(race, context);
+  return raceOnPrepared(race, context, prepared, startedAt, () => dropPrepared(prepared, context));
 }

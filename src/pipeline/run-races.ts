@@ -57,27 +57,43 @@ async function openSession(first: ResolvedRace, started: Started, signal: AbortS
   return session;
 }
 
+/** What a pipeline's body gets: the open session and pool, and when the command started. */
+export interface PipelineContext extends RaceContext {
+  readonly startedAt: number;
+  /** Replaces the pool with one of `workers` threads (explore's shrinking runs fewer workers). */
+  resizePool(workers: number): Promise<WorkerPool>;
+}
+
 /**
- * The one race pipeline, for every engine: plan every run (checking every option before
- * anything starts), open the engine's session once, and for each run prepare fresh data, race,
- * verify and drop it; at the end, or on failure, abort or --timeout, tear everything down.
+ * The one race pipeline's frame, for every engine and every way of running races: open the
+ * engine's session once, hand it to `body` (which prepares, races, verifies and drops runs), and
+ * at the end, or on failure, abort or --timeout, tear everything down. Returns what `body`
+ * returned and what could not be cleaned up.
  */
-export async function runRaces(options: RaceOptions, shape: RunShape, startPool: StartPool = startThreadPool): Promise<RaceResult[]> {
+export async function withPipeline<T>(
+  first: ResolvedRace,
+  options: RaceOptions,
+  startPool: StartPool,
+  body: (context: PipelineContext) => Promise<T>,
+): Promise<{ value: T; leftovers: string[] }> {
   const startedAt = performance.now();
-  const plan = await planRaces(options, shape);
-  const first = plan[0];
-  if (!first) throw new InvalidOptionError('there is nothing to run');
   const { signal, dispose } = runSignal(options.signal, first.common.timeoutMs);
   const stage = stageReporter(options);
   const started: Started = { current: {} };
-  const results: RaceResult[] = [];
+  let value: T | undefined;
   let failure: unknown;
   try {
     throwIfAborted(signal);
     stage('database');
     const session = await openSession(first, started, signal, options, startPool);
-    const context: RaceContext = { session, pool: started.pool as WorkerPool, options, signal, stage, current: started.current };
-    for (const race of plan) results.push(await raceOnce(race, context, results.length === 0 ? startedAt : undefined));
+    const resizePool = async (workers: number) => {
+      await started.pool?.destroy();
+      started.pool = startPool(workers);
+      (context as { pool: WorkerPool }).pool = started.pool;
+      return started.pool;
+    };
+    const context: PipelineContext = { session, pool: started.pool as WorkerPool, options, signal, stage, current: started.current, startedAt, resizePool };
+    value = await body(context);
   } catch (error) {
     // Once interrupted, whatever broke next (a server that got the terminal's Ctrl-C too, say) is a consequence.
     failure = signal.aborted ? abortReason(signal) : explainFailure(error, started.session);
@@ -86,6 +102,19 @@ export async function runRaces(options: RaceOptions, shape: RunShape, startPool:
   const leftovers = await tearDown(started);
   dispose();
   if (failure !== undefined) throw withLeftovers(failure, leftovers);
+  return { value: value as T, leftovers };
+}
+
+/** Plans every run (checking every option before anything starts), then races them one after another on fresh data. */
+export async function runRaces(options: RaceOptions, shape: RunShape, startPool: StartPool = startThreadPool): Promise<RaceResult[]> {
+  const plan = await planRaces(options, shape);
+  const first = plan[0];
+  if (!first) throw new InvalidOptionError('there is nothing to run');
+  const { value: results, leftovers } = await withPipeline(first, options, startPool, async (context) => {
+    const done: RaceResult[] = [];
+    for (const race of plan) done.push(await raceOnce(race, context, done.length === 0 ? context.startedAt : undefined));
+    return done;
+  });
   const last = results.length - 1;
   return results.map((result, index) => (index === last && leftovers.length > 0 ? { ...result, warnings: [...result.warnings, ...leftovers] } : result));
 }

@@ -5,7 +5,7 @@ import { BarrierError, errorMessage, WorkerError } from '../errors.js';
 import type { WorkerResult, WorkerTask } from '../protocol.js';
 import { StartBarrier } from '../sync/barrier.js';
 import { createSemaphoreBuffer } from '../sync/semaphore.js';
-import type { RaceOutcome, RaceRequest, StartPool } from './types.js';
+import type { PoolOptions, RaceOutcome, RaceRequest, RaceSchedule, WorkerPool } from './types.js';
 
 /** The bundled worker sits next to the bundled entry points in dist/. */
 const WORKER_FILE = new URL('./race-worker.js', import.meta.url).href;
@@ -31,7 +31,7 @@ type Threads = Piscina<WorkerTask, WorkerResult>;
  * Starts the threads at once, so that they boot and load the worker module while the engine
  * starts its database and sets up its tables.
  */
-export const startThreadPool: StartPool = (workers) => {
+export function startThreadPool(workers: number, options: PoolOptions = {}): WorkerPool {
   const pool: Threads = new Piscina<WorkerTask, WorkerResult>({
     filename: WORKER_FILE,
     minThreads: workers,
@@ -42,8 +42,8 @@ export const startThreadPool: StartPool = (workers) => {
   });
   let destroyed: Promise<void> | undefined;
   const destroy = () => (destroyed ??= pool.destroy());
-  return { workers, race: (request) => raceThreads(pool, workers, request), destroy };
-};
+  return { workers, race: (request) => raceThreads(pool, workers, request, options.schedule?.(request) ?? null), destroy };
+}
 
 /** A promise that rejects when the signal aborts, and the function that stops listening. */
 function rejectionOnAbort(signal: AbortSignal, barrier: StartBarrier): { aborted: Promise<never>; dispose: () => void } {
@@ -60,7 +60,7 @@ function rejectionOnAbort(signal: AbortSignal, barrier: StartBarrier): { aborted
 }
 
 /** One task per thread; each connects, warms up and waits at the barrier. */
-function startTasks(pool: Threads, workers: number, request: RaceRequest, barrier: StartBarrier, progress: Int32Array | null): Promise<WorkerResult>[] {
+function startTasks(pool: Threads, workers: number, request: RaceRequest, barrier: StartBarrier, progress: Int32Array | null, schedule: RaceSchedule | null): Promise<WorkerResult>[] {
   const semaphore = request.concurrency < workers ? createSemaphoreBuffer(request.concurrency) : null;
   const tasks = Array.from({ length: workers }, (_, index) =>
     pool.run({
@@ -70,6 +70,7 @@ function startTasks(pool: Threads, workers: number, request: RaceRequest, barrie
       barrier: barrier.buffer,
       barrierTimeoutMs: request.barrierTimeoutMs + WORKER_WAIT_GRACE_MS,
       progress: progress ? (progress.buffer as SharedArrayBuffer) : null,
+      schedule: schedule?.buffer ?? null,
     }),
   );
   // Rejections are read through `failureBeforeRelease` or Promise.all; this keeps the ones nobody
@@ -103,7 +104,7 @@ function pollProgress(progress: Int32Array | null, request: RaceRequest, release
  * Gives each of the pool's threads one task; once every one has arrived at the barrier they are
  * released at once (a single store and notify in shared memory), and their results collected.
  */
-async function raceThreads(pool: Threads, workers: number, request: RaceRequest): Promise<RaceOutcome> {
+async function raceThreads(pool: Threads, workers: number, request: RaceRequest, schedule: RaceSchedule | null): Promise<RaceOutcome> {
   const barrier = new StartBarrier(workers);
   const progress = request.onProgress ? new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) : null;
   const { aborted, dispose } = rejectionOnAbort(request.signal, barrier);
@@ -111,7 +112,7 @@ async function raceThreads(pool: Threads, workers: number, request: RaceRequest)
   let stopProgress = () => {};
   try {
     throwIfAborted(request.signal);
-    const tasks = startTasks(pool, workers, request, barrier, progress);
+    const tasks = startTasks(pool, workers, request, barrier, progress, schedule);
     const allArrived = await Promise.race([barrier.allArrived(request.barrierTimeoutMs), failureBeforeRelease(tasks, barrier, () => released), aborted]);
     if (!allArrived) {
       const { arrived } = barrier;
@@ -125,14 +126,15 @@ async function raceThreads(pool: Threads, workers: number, request: RaceRequest)
     const finished = Promise.all(tasks).catch((error: unknown) => {
       throw new WorkerError(`a worker thread failed during the race: ${errorMessage(error)}`);
     });
-    const [results] = await Promise.race([Promise.all([finished, request.afterRelease?.()]), aborted]);
+    const [results] = await Promise.race([Promise.all([finished, request.afterRelease?.(), schedule?.drive()]), aborted]);
     const elapsedMs = performance.now() - releasedAt;
     if (progress) request.onProgress?.(Atomics.load(progress, 0), elapsedMs);
     return { results, releasedAt, elapsedMs };
   } finally {
     stopProgress();
     dispose();
-    // No worker may sleep at the barrier through the teardown.
+    // No worker may sleep at the barrier, or parked by a schedule, through the teardown.
     barrier.break();
+    schedule?.stop();
   }
 }

@@ -1,7 +1,7 @@
 import type { WorkerResult, WorkerTask } from '../protocol.js';
 
 /** What every worker of a race is given; the pool adds each one's index and the start machinery. */
-export type RaceTask = Omit<WorkerTask, 'index' | 'barrier' | 'barrierTimeoutMs' | 'semaphore' | 'progress'>;
+export type RaceTask = Omit<WorkerTask, 'index' | 'barrier' | 'barrierTimeoutMs' | 'semaphore' | 'progress' | 'schedule'>;
 
 export interface RaceRequest {
   readonly task: RaceTask;
@@ -12,7 +12,20 @@ export interface RaceRequest {
   readonly onProgress?: (done: number, elapsedMs: number) => void;
   /** Runs once the workers are released, alongside the race (the PostgreSQL gate opens here). */
   readonly afterRelease?: () => Promise<void>;
+  /** Which of these backends wait for a lock held by another of them (PostgreSQL; `explore` asks). */
+  readonly lockWaits?: (pids: readonly number[], among: readonly number[]) => Promise<boolean[]>;
   readonly signal: AbortSignal;
+}
+
+/**
+ * A race whose interleaving the coordinator decides (`race-rig explore`): the workers park before
+ * every statement in `buffer`, and `drive` picks who goes next until all are done.
+ */
+export interface RaceSchedule {
+  readonly buffer: SharedArrayBuffer;
+  drive(): Promise<void>;
+  /** Wakes every parked worker to give up (the race failed or was aborted). */
+  stop(): void;
 }
 
 export interface RaceOutcome {
@@ -38,3 +51,8 @@ export interface WorkerPool {
 
 /** Starts a pool of exactly `workers` workers. */
 export type StartPool = (workers: number) => WorkerPool;
+
+/** A pool whose every race is scheduled: `schedule` is asked for each race's schedule. */
+export interface PoolOptions {
+  readonly schedule?: (request: RaceRequest) => RaceSchedule;
+}

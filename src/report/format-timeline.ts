@@ -62,7 +62,10 @@ function describe(event: TimelineEvent, lost: readonly LostWrite[]): string {
  * wrote, so that a write computed from a read that another worker's commit had already made stale
  * can be seen erasing that commit.
  */
-export function formatTimeline(timeline: readonly TimelineEvent[], options: { readonly color?: boolean } = {}): string {
+export function formatTimeline(timeline: readonly TimelineEvent[], options: { readonly color?: boolean; readonly unit?: 'ms' | 'steps' } = {}): string {
+  const steps = options.unit === 'steps';
+  // On explore's axis of steps, event i starts at i: shown 1-based.
+  const at = (value: number) => (steps ? `step ${value + 1}` : ms(value));
   const paint = new Chalk({ level: options.color ? 1 : 0 });
   if (timeline.length === 0) return 'timeline: nothing was recorded (no operation ran)';
   const lost = lostWrites(timeline);
@@ -80,10 +83,10 @@ export function formatTimeline(timeline: readonly TimelineEvent[], options: { re
   const lines = [
     `timeline of workers ${workers.map((worker) => `w${worker}`).join(', ')}: ${headline}`,
     ...workers.map((worker) => `  w${String(worker).padEnd(3)}|${workerLine(shown.filter((event) => event.worker === worker), from, span, erasing)}|`),
-    `      ${'0'.padEnd(WIDTH - ms(span).length + 1)}${ms(span)}`,
+    steps ? `      ${at(from).padEnd(WIDTH - at(to - 1).length + 1)}${at(to - 1)}` : `      ${'0'.padEnd(WIDTH - ms(span).length + 1)}${ms(span)}`,
     `  ${paint.dim(LEGEND)}`,
     '',
-    ...shown.map((event) => `  +${ms(event.startMs - from).padStart(11)}  w${String(event.worker).padEnd(3)} ${describe(event, lost)}`),
+    ...shown.map((event) => `  ${steps ? at(event.startMs).padStart(9) : `+${ms(event.startMs - from).padStart(11)}`}  w${String(event.worker).padEnd(3)} ${describe(event, lost)}`),
   ];
   return lines.join('\n');
 }

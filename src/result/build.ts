@@ -86,7 +86,8 @@ export function buildResult({ race, totals, verification, setupMs, elapsedMs, da
     elapsedMs: round(elapsedMs),
     setupMs: round(setupMs),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    timeline: race.echo.timeline ? totals.timeline : null,
+    // Explore records every statement of every worker, asked or not.
+    timeline: race.echo.timeline || totals.timeline.length > 0 ? totals.timeline : null,
     warnings: [...warnings],
     database,
     expectation: expect === null ? null : { expected: expect, met: expect === observed },

@@ -33,6 +33,11 @@ export class SharedMutex {
     }
   }
 
+  /** Takes the mutex for `holder` if it is free; never waits. */
+  tryLock(holder: number): boolean {
+    return Atomics.compareExchange(this.slots, kHolderField, FREE, holder) === FREE;
+  }
+
   unlock(): void {
     Atomics.store(this.slots, kHolderField, FREE);
     Atomics.notify(this.slots, kHolderField, 1);

@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../../errors.js';
 import { MAX_TIMEOUT_MS } from '../../options/common.js';
 import type { CommonSettings } from '../../options/common.js';
-import { optionTable, RACE_COMMANDS, resolveValues } from '../../options/define.js';
+import { optionTable, RACE_COMMANDS, RELEASE_COMMANDS, resolveValues } from '../../options/define.js';
 import { checkDatabaseUrl } from './external.js';
 
 /** PostgreSQL's own flags. */
@@ -11,7 +11,7 @@ export const POSTGRES_OPTIONS = optionTable({
     type: 'string',
     describe: 'postgres:// URL of an existing server',
     defaultText: '$DATABASE_URL, else an embedded PostgreSQL',
-    commands: ['run', 'compare', 'spec', 'isolation'],
+    commands: ['run', 'compare', 'explore', 'spec', 'isolation'],
     echo: false,
   },
   gate: {
@@ -19,7 +19,7 @@ export const POSTGRES_OPTIONS = optionTable({
     type: 'boolean',
     default: true,
     describe: "hold every worker's first statement at a server-side gate and open it for all at once; --no-gate: the barrier alone",
-    commands: RACE_COMMANDS,
+    commands: RELEASE_COMMANDS,
   },
   schema: { flag: 'schema', type: 'string', describe: 'work in this schema (created if missing)', defaultText: 'a fresh race_rig_… schema', commands: RACE_COMMANDS },
   reuseSchema: { flag: 'reuse-schema', type: 'boolean', default: false, describe: 'allow --schema to be one race-rig did not create', commands: RACE_COMMANDS },
@@ -32,7 +32,7 @@ export const POSTGRES_OPTIONS = optionTable({
     describe: "the workers' statement_timeout in ms (0: none)",
     commands: RACE_COMMANDS,
   },
-  timeline: { flag: 'timeline', type: 'boolean', default: false, describe: "record the first workers' statements and draw them on a time line", commands: RACE_COMMANDS },
+  timeline: { flag: 'timeline', type: 'boolean', default: false, describe: "record the first workers' statements and draw them on a time line", commands: RELEASE_COMMANDS },
 });
 
 export interface PostgresSettings {

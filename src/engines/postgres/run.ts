@@ -5,6 +5,8 @@ import { runStep } from '../step.js';
 import type { PlannedRun, PreparedRun } from '../types.js';
 import { connectForCleanup, terminateWorkerBackends } from './connect.js';
 import { closeGate, newGateKey, openGateWhenFull, removeGate } from './gate.js';
+import { recordingClient } from './literal-sql.js';
+import { RunSnapshot } from './reset.js';
 import type { GateKey } from './gate.js';
 import type { PostgresSettings } from './options.js';
 import { dropRunSchema, prepareRunSchema } from './schema.js';
@@ -67,6 +69,15 @@ async function dropRun(server: PostgresServer, schema: RunSchema): Promise<strin
   }
 }
 
+/** Which of `pids` wait for a lock that one of `among` holds, as the isolation tester asks. */
+async function lockWaits(admin: pg.ClientBase, pids: readonly number[], among: readonly number[]): Promise<boolean[]> {
+  const { rows } = await admin.query<{ blocked: boolean }>(
+    'SELECT pg_isolation_test_session_is_blocked(pid, $2::integer[]) AS blocked FROM unnest($1::integer[]) WITH ORDINALITY AS p(pid, n) ORDER BY n',
+    [pids, among],
+  );
+  return rows.map((row) => row.blocked);
+}
+
 async function verifyRun(scenario: Scenario, admin: pg.ClientBase, run: PlannedRun, context: VerifyContext, gate: GateKey | null) {
   if (gate) await runStep('removing the server gate', () => removeGate(admin), run.signal);
   const verification = await runStep('verifying the result', async () => scenario.verify(admin, context), run.signal);
@@ -92,9 +103,11 @@ export async function preparePostgresRun(parts: SessionParts, run: PlannedRun): 
   const fresh = await freshSchema(parts, run.signal);
   const { schema } = fresh;
   const drop = () => (run.keep ? Promise.resolve([]) : fresh.drop());
+  const script = run.explore ? { setup: [] as string[], verify: [] as string[] } : undefined;
   try {
-    await runStep(`setting up ${scenario.name}`, async () => scenario.setup(admin, run.context), run.signal);
+    await runStep(`setting up ${scenario.name}`, async () => scenario.setup(script ? recordingClient(admin, script.setup) : admin, run.context), run.signal);
     const { gate, warnings } = await closeGateOrFallBack(admin, settings, run.signal);
+    const snapshot = run.explore && !scenario.teardown ? await runStep('keeping the set-up for explore', () => RunSnapshot.take(admin, schema.name), run.signal) : null;
     const target: PostgresTarget = {
       engine: 'postgres',
       connection: server.connection,
@@ -111,7 +124,14 @@ export async function preparePostgresRun(parts: SessionParts, run: PlannedRun): 
       schema: schema.name,
       kept: run.keep,
       ...(gate ? { afterRelease: () => openGateWhenFull(admin, gate, run.context.workers, run.barrierTimeoutMs) } : {}),
-      verify: (context) => verifyRun(scenario, admin, run, context, gate),
+      verify: (context) => {
+        // Explore verifies the same data again after each reset: the script keeps the last verification.
+        script?.verify.splice(0);
+        return verifyRun(scenario, script ? recordingClient(admin, script.verify) : admin, run, context, gate);
+      },
+      lockWaits: (pids, among) => lockWaits(admin, pids, among),
+      ...(script ? { script } : {}),
+      ...(snapshot ? { reset: () => runStep('resetting the data', () => snapshot.reset(), run.signal) } : {}),
       drop,
     };
   } catch (error) {

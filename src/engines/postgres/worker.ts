@@ -3,10 +3,12 @@ import type { ErrorClassifier, WorkerTask } from '../../protocol.js';
 import { findMode, loadScenario } from '../../scenarios/load.js';
 import { TimelineRecorder } from '../../timeline/recorder.js';
 import { TIMELINE_WORKERS } from '../../timeline/types.js';
+import type { ScheduleGate } from '../../explore/control.js';
 import type { EngineWorker, OpenWorker } from '../types.js';
 import { GATE_LOCK_SQL, GATE_SLEEP_SQL, holdStill } from './gate.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { Scenario } from './scenarios/types.js';
+import { scheduledClient } from './scheduled-client.js';
 import { classifyPostgresError, sqlstateOf } from './sqlstate.js';
 import { StatementRunner } from './statements.js';
 import type { PostgresTarget } from './types.js';
@@ -49,8 +51,20 @@ function gateHooks(client: pg.Client, target: PostgresTarget): Pick<EngineWorker
   };
 }
 
+/** The client the scenario and the rig use, and the worker's recorder: under `explore`, every statement is scheduled and recorded. */
+function clientFor(client: pg.Client, task: WorkerTask, target: PostgresTarget, schedule: ScheduleGate | null) {
+  if (schedule) {
+    schedule.setPid((client as unknown as { processID: number }).processID);
+    const recorder = new TimelineRecorder(task.index, Number.POSITIVE_INFINITY);
+    const scheduled = scheduledClient(client, schedule, recorder);
+    return { client: scheduled, timeline: recorder, sql: new StatementRunner(scheduled) };
+  }
+  const timeline = target.timeline && task.index < TIMELINE_WORKERS ? new TimelineRecorder(task.index) : null;
+  return { client, timeline, sql: new StatementRunner(client, timeline) };
+}
+
 /** A worker on PostgreSQL: its own pg client in the run's schema, the scenario's session on it. */
-export const openWorker: OpenWorker = async (task: WorkerTask) => {
+export const openWorker: OpenWorker = async (task: WorkerTask, schedule: ScheduleGate | null) => {
   const target = task.target as PostgresTarget;
   const scenario = (await loadScenario(task.scenario, { name: 'postgres', scenarios: SCENARIOS })) as unknown as Scenario;
   const mode = findMode(scenario, task.mode);
@@ -70,9 +84,8 @@ export const openWorker: OpenWorker = async (task: WorkerTask) => {
   });
   try {
     await client.connect();
-    const timeline = target.timeline && task.index < TIMELINE_WORKERS ? new TimelineRecorder(task.index) : null;
-    const sql = new StatementRunner(client, timeline);
-    const session = await scenario.worker({ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index, client, sql });
+    const { client: scenarioClient, timeline, sql } = clientFor(client, task, target, schedule);
+    const session = await scenario.worker({ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index, client: scenarioClient, sql });
     await session.warmUp?.();
     sql.resetServerTime();
     const gate = target.gate;
@@ -82,7 +95,7 @@ export const openWorker: OpenWorker = async (task: WorkerTask) => {
       retries: mode.retries,
       timeline,
       classify: postgresClassifier(() => connectionError),
-      rollback: () => client.query('ROLLBACK').then(
+      rollback: () => scenarioClient.query('ROLLBACK').then(
         () => undefined,
         () => undefined,
       ),

@@ -50,6 +50,11 @@ export class FileLock {
     return performance.now() - started;
   }
 
+  /** Takes the lock if no other descriptor holds it; never waits. */
+  tryLock(): boolean {
+    return this.native.tryLock(this.fd);
+  }
+
   unlock(): void {
     this.native.unlock(this.fd);
   }

@@ -1,0 +1,36 @@
+import type { PendingStatement } from './control.js';
+
+/** A parked worker and the statement it waits to send. */
+export interface Candidate {
+  readonly worker: number;
+  readonly statement: PendingStatement;
+}
+
+/** Picks who takes the next step of one schedule. */
+export interface Chooser {
+  /** The worker (one of `candidates`) that sends its statement at step `step`. */
+  choose(step: number, candidates: readonly Candidate[]): number;
+}
+
+/** One step of a schedule as it ran. */
+export interface TraceStep {
+  readonly worker: number;
+  readonly statement: PendingStatement;
+  /** How many steps had been granted when it completed (its own included); null if it never did. */
+  completedAt: number | null;
+  /** Whether it waited for a lock another worker held. */
+  waited: boolean;
+}
+
+/** A way of picking schedules, one after another, until it has none left. */
+export interface Strategy {
+  readonly name: StrategyName;
+  /** The chooser for the next schedule, or null when the search is over. */
+  next(): Chooser | null;
+  /** Told how the schedule it handed out ran. */
+  finished(steps: readonly TraceStep[]): void;
+  /** Whether the last schedule turned out equivalent to one already run (--prune), and so does not count. */
+  readonly lastWasRedundant: boolean;
+}
+
+export type StrategyName = 'exhaustive' | 'random' | 'pct' | 'replay';
