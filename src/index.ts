@@ -37,6 +37,10 @@ export {
   AbortedError,
   RunTimeoutError,
 } from './errors.js';
+export { exploreRace } from './explore/explore.js';
+export type { ExploreOptions } from './explore/explore.js';
+export type { ExploreResult, ExploredStep, FailingSchedule } from './explore/result.js';
+export type { ScheduleKind } from './explore/run-schedule.js';
 export { runSpecFile } from './isolation/spec-command.js';
 export type { SpecFileOptions, SpecFileResult } from './isolation/spec-command.js';
 export { runIsolationMatrix } from './isolation/matrix.js';

@@ -91,13 +91,27 @@ function shrinkRunner(base: RaceBase, options: RaceOptions, context: PipelineCon
 
 async function shrinkAll(outcome: SearchOutcome, base: RaceBase, options: RaceOptions, context: PipelineContext, scheduler: Scheduler): Promise<FailingSchedule[]> {
   const shrunk: FailingSchedule[] = [];
+  const seen = new Set<string>();
   for (const found of outcome.failing) {
+    // Random and pct may find the same schedule more than once: it shrinks the same way.
+    if (seen.has(found.id)) continue;
+    seen.add(found.id);
     const minimal = await shrink(found, shrinkRunner(base, options, context, scheduler));
     if (!shrunk.some((each) => each.id === minimal.id && each.workers === minimal.race.common.workers && each.increments === minimal.race.common.increments)) {
       shrunk.push(failingSchedule(minimal, found));
     }
   }
   return shrunk;
+}
+
+/** Every option of an exploration checked, before anything starts. */
+export async function resolveExplore(options: ExploreOptions) {
+  const settings = searchSettings(options);
+  const stepTimeoutMs = options.stepTimeoutMs === undefined ? DEFAULTS.stepTimeoutMs : checkNumber({ flag: 'step-timeout', min: 1, max: 86_400_000 }, options.stepTimeoutMs);
+  const base = await resolveBase(options as RaceOptions);
+  const optionsForRace = raceOptions(options, base);
+  const race: ResolvedRace = resolveRace(base, optionsForRace);
+  return { settings, stepTimeoutMs, base, optionsForRace, race };
 }
 
 /**
@@ -107,11 +121,7 @@ async function shrinkAll(outcome: SearchOutcome, base: RaceBase, options: RaceOp
  * timeline and an isolation spec. Prints nothing; cleans up as runRace does.
  */
 export async function exploreRace(options: ExploreOptions = {}): Promise<ExploreResult> {
-  const settings = searchSettings(options);
-  const stepTimeoutMs = options.stepTimeoutMs === undefined ? DEFAULTS.stepTimeoutMs : checkNumber({ flag: 'step-timeout', min: 1, max: 86_400_000 }, options.stepTimeoutMs);
-  const base = await resolveBase(options as RaceOptions);
-  const optionsForRace = raceOptions(options, base);
-  const race: ResolvedRace = resolveRace(base, optionsForRace);
+  const { settings, stepTimeoutMs, base, optionsForRace, race } = await resolveExplore(options);
   const scheduler = new Scheduler(stepTimeoutMs);
   const { value, leftovers } = await withPipeline(race, optionsForRace, scheduler.startPool, async (context) => {
     const outcome = await search(race, context, scheduler, settings);

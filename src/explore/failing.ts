@@ -5,6 +5,7 @@ import type { OptionSpec } from '../options/define.js';
 import type { TimelineEvent } from '../timeline/types.js';
 import type { ExploredStep, FailingSchedule } from './result.js';
 import type { ScheduleRun } from './run-schedule.js';
+import { switchesOf } from './shrink.js';
 import { scheduleSpec, specStatement } from './spec-export.js';
 import { stepTimeline } from './step-timeline.js';
 
@@ -62,9 +63,18 @@ export function failingSchedule(minimal: ScheduleRun, found: ScheduleRun): Faili
     increments,
     replay,
     message: `${minimal.result.invariant}: ${minimal.result.message}`,
+    expected: minimal.result.expected,
+    actual: minimal.result.actual,
     steps: steps(minimal),
     timeline: stepTimeline(minimal),
     spec: minimal.race.engine.name === 'postgres' ? scheduleSpec(minimal, replay) : null,
-    found: { id: found.id, workers: found.race.common.workers, increments: found.race.common.increments, steps: found.steps.length },
+    switches: switchesOf(minimal.steps.map((step) => step.worker)),
+    found: {
+      id: found.id,
+      workers: found.race.common.workers,
+      increments: found.race.common.increments,
+      steps: found.steps.length,
+      switches: switchesOf(found.steps.map((step) => step.worker)),
+    },
   };
 }

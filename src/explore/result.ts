@@ -24,15 +24,19 @@ export interface FailingSchedule {
   readonly increments: number;
   /** The command line that reruns it (with the same --db or --file, where one was given). */
   readonly replay: string;
-  /** The verdict on the invariant, in words. */
+  /** The verdict on the invariant, in words, and its two numbers as the scenario's verify read them from the database. */
   readonly message: string;
+  readonly expected: number;
+  readonly actual: number;
   readonly steps: readonly ExploredStep[];
   /** The steps on the timeline (time in steps: event i starts at i). */
   readonly timeline: readonly TimelineEvent[];
   /** The schedule as an isolation spec that `race-rig spec` replays (PostgreSQL), or null. */
   readonly spec: string | null;
+  /** How often the schedule switches from one worker to another. */
+  readonly switches: number;
   /** The schedule as the search first found it, before shrinking. */
-  readonly found: { readonly id: string; readonly workers: number; readonly increments: number; readonly steps: number };
+  readonly found: { readonly id: string; readonly workers: number; readonly increments: number; readonly steps: number; readonly switches: number };
 }
 
 /** What `exploreRace` returns and `race-rig explore --json` prints. */

@@ -94,7 +94,7 @@ export async function search(race: ResolvedRace, context: PipelineContext, sched
         break;
       }
     }
-    if (settings.strategy === null && schedules === 1 && interleavingsOf(statementsPerWorker(run)) > EXHAUSTIVE_LIMIT) {
+    if (settings.strategy === null && settings.replay === null && schedules === 1 && interleavingsOf(statementsPerWorker(run)) > EXHAUSTIVE_LIMIT) {
       strategy = new PctStrategy(settings.seed, settings.schedules - 1, settings.depth, race.common.workers, run.steps.length);
     }
   }

@@ -13,8 +13,15 @@ export function specStatement(text: string, values: readonly unknown[]): string 
   return STANDALONE_SERVER_NOW.test(sql) ? sql : sql.replace(SERVER_NOW_COLUMN, '');
 }
 
+/** The text without the indentation its lines after the first share (a template literal's). */
+function dedent(sql: string): string {
+  const [first = '', ...rest] = sql.trim().split('\n');
+  const indent = Math.min(...rest.filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)?.[0].length ?? 0));
+  return [first, ...rest.map((line) => line.slice(Number.isFinite(indent) ? indent : 0))].join('\n');
+}
+
 function block(sql: string): string {
-  const body = sql.trim().replace(/;?$/, ';');
+  const body = dedent(sql).replace(/;?$/, ';');
   return body.includes('\n') ? `{\n${body.replace(/^/gm, '  ')}\n}` : `{ ${body} }`;
 }
 

@@ -17,13 +17,15 @@ function outcomesLine(result: ExploreResult): string {
 
 function failingSection(failing: FailingSchedule, paint: InstanceType<typeof Chalk>, specOut: string | null): string[] {
   const { found } = failing;
-  const shrunk = found.id === failing.id && found.workers === failing.workers && found.increments === failing.increments;
+  const size = (shape: { workers: number; increments: number; steps: number; switches: number }) =>
+    `${plural(shape.workers, 'worker')} × ${plural(shape.increments, 'operation')}, ${plural(shape.steps, 'step')}, ${plural(shape.switches, 'switch', 'switches')}`;
+  const shrunk = found.id !== failing.id || found.workers !== failing.workers || found.increments !== failing.increments;
   const width = Math.min(80, Math.max(...failing.steps.map((step) => step.sql.length)));
   return [
     paint.red.bold(`FOUND: schedule ${failing.id} breaks ${failing.message}`),
     shrunk
-      ? `  as found (${plural(failing.workers, 'worker')} × ${plural(failing.increments, 'operation')}, ${plural(found.steps, 'step')}: nothing smaller fails)`
-      : `  shrunk from ${found.id} (${plural(found.workers, 'worker')} × ${plural(found.increments, 'operation')}, ${plural(found.steps, 'step')}) to ${plural(failing.workers, 'worker')} × ${plural(failing.increments, 'operation')}, ${plural(failing.steps.length, 'step')}`,
+      ? `  shrunk from ${found.id} (${size(found)}) to ${size({ ...failing, steps: failing.steps.length })}`
+      : `  as found (${size(found)}): nothing smaller fails`,
     `  replay: ${failing.replay}`,
     '',
     `  step  worker  ${'statement'.padEnd(width)}  result`,

@@ -51,6 +51,14 @@ function gateHooks(client: pg.Client, target: PostgresTarget): Pick<EngineWorker
   };
 }
 
+/**
+ * Under explore, every worker's lock waits get the same deadlock_timeout, after the scenario set
+ * its own: in a deadlock the worker that began to wait first then always runs the check first and
+ * is the one aborted, whatever the machine's speed, as long as the cycle closes within it (a few
+ * steps take milliseconds). Only a superuser may set it; elsewhere the server's value is the same for all.
+ */
+const EXPLORE_DEADLOCK_TIMEOUT = "SET deadlock_timeout = '100ms'";
+
 /** The client the scenario and the rig use, and the worker's recorder: under `explore`, every statement is scheduled and recorded. */
 function clientFor(client: pg.Client, task: WorkerTask, target: PostgresTarget, schedule: ScheduleGate | null) {
   if (schedule) {
@@ -87,6 +95,7 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
     const { client: scenarioClient, timeline, sql } = clientFor(client, task, target, schedule);
     const session = await scenario.worker({ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index, client: scenarioClient, sql });
     await session.warmUp?.();
+    if (schedule) await client.query(EXPLORE_DEADLOCK_TIMEOUT).catch(() => undefined);
     sql.resetServerTime();
     const gate = target.gate;
     if (gate) sql.holdAfterNextSend(() => holdStill(gate.hold));
