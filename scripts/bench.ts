@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the start spread, every counter mode against pgbench running the same
  * transaction on the same server (embedded and durable, 10 and 100 clients), the time to verdict
- * as a user sees it, and the cost of retries. Prints each figure with its target and writes them
+ * as a user sees it, the cost of retries, and explore's schedules per second against PostgreSQL's
+ * isolation tester. Prints each figure with its target and writes them
  * as JSON (bench-results/bench.json, or --out FILE). `--quick` runs each figure once; `--smoke`
  * runs tiny sizes once, only to check that the script works (the test suite does).
  */
@@ -11,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runRace, startEmbeddedPostgres } from 'race-rig';
 import type { RaceResult } from 'race-rig';
+import { exploreSpeed } from './bench/explore.js';
 import { compareModes } from './bench/modes.js';
 import type { ModePlan, ServerKind } from './bench/modes.js';
 import { printReport } from './bench/print.js';
@@ -27,8 +29,17 @@ const MODES: ModePlan = smoke
   ? { clients: [2], transactions: 10, retriedTransactions: 10, runs: 1 }
   : { clients: [10, 100], transactions: 5_000, retriedTransactions: 2_000, runs: quick ? 1 : 3 };
 const PLAN = smoke
-  ? { spreadWorkers: [2, 4], manyWorkers: 4, spreadRuns: 1, minimalRaceRuns: 2, verdictWorkers: 4, verdictRuns: 1, retry: [4, 10] }
-  : { spreadWorkers: [2, 10, 100], manyWorkers: 100, spreadRuns: quick ? 3 : 5, minimalRaceRuns: 10, verdictWorkers: 100, verdictRuns: quick ? 1 : 3, retry: [100, 100] };
+  ? { spreadWorkers: [2, 4], manyWorkers: 4, spreadRuns: 1, minimalRaceRuns: 2, verdictWorkers: 4, verdictRuns: 1, retry: [4, 10], explore: { schedules: 10, runs: 1 } }
+  : {
+      spreadWorkers: [2, 10, 100],
+      manyWorkers: 100,
+      spreadRuns: quick ? 3 : 5,
+      minimalRaceRuns: 10,
+      verdictWorkers: 100,
+      verdictRuns: quick ? 1 : 3,
+      retry: [100, 100],
+      explore: { schedules: 300, runs: quick ? 1 : 3 },
+    };
 const RECOMMENDED_BACKOFF_MS = 5;
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -81,6 +92,7 @@ async function measure() {
       modes: [...(await compareModes('embedded', db, MODES)), ...(await onServer('durable', (durable) => compareModes('durable', durable, MODES)))],
       verdict: await timeToVerdict(rig, db, { workers: PLAN.verdictWorkers, runs: PLAN.verdictRuns }),
       retryCost: await retryCost(db),
+      explore: await exploreSpeed(db, PLAN.explore),
     };
   });
 }

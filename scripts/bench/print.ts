@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { ModeRow } from './modes.js';
 import { round } from './stats.js';
+import type { ExploreRow } from './explore.js';
 import type { VerdictRow } from './verdict.js';
 
 interface PrintedReport {
@@ -10,6 +11,7 @@ interface PrintedReport {
   readonly modes: readonly ModeRow[];
   readonly verdict: readonly VerdictRow[];
   readonly retryCost: readonly { mode: string; backoffMs: number; opsPerSec: number; attemptsPerOperation: number }[];
+  readonly explore: ExploreRow;
 }
 
 const table = (head: string[]) => new Table({ head, style: { head: [], border: [] } });
@@ -42,10 +44,21 @@ export function printReport(report: PrintedReport, plan: { readonly manyWorkers:
   }
   const retry = table([`retry cost, ${plan.retry.join(' × ')}`, '--backoff ms', 'ops/s', 'attempts per increment']);
   for (const row of report.retryCost) retry.push([row.mode, row.backoffMs, row.opsPerSec, row.attemptsPerOperation]);
+  const { explore } = report;
+  const schedules = table(['explore: counter lost, 2 × 1', 'per second', 'runs', 'target', '', 'isolationtester permutations/s', 'explore ÷ tester']);
+  schedules.push([
+    `${explore.schedules} random schedules, each judged`,
+    explore.schedulesPerSec,
+    explore.runs.join(' '),
+    `≥ ${explore.target}`,
+    mark(explore.met),
+    explore.testerPermutationsPerSec === null ? 'isolationtester not found' : `${explore.testerPermutationsPerSec} (${explore.testerPermutations} permutations)`,
+    explore.ratio ?? '-',
+  ]);
   const { machine } = report;
   process.stdout.write(
     `race-rig bench, ${report.date}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}\n` +
-      [spread, minimal, modesTable(report.modes), verdictTable(report.verdict), retry].map((item) => item.toString()).join('\n') +
+      [spread, minimal, modesTable(report.modes), verdictTable(report.verdict), retry, schedules].map((item) => item.toString()).join('\n') +
       '\n',
   );
 }

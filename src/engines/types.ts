@@ -104,6 +104,8 @@ export interface PreparedRun {
 export interface RecordedScript {
   readonly setup: readonly string[];
   readonly verify: readonly string[];
+  /** What removes the set-up's tables again (a spec's teardown). */
+  readonly teardown: readonly string[];
 }
 
 /** The thread side of an engine: one worker's connection and what the operation loop needs of it. */

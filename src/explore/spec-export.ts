@@ -41,7 +41,7 @@ export function scheduleSpec(run: ScheduleRun, title: string): string | null {
     names.set(step.worker, count);
     return { session: `w${step.worker}`, name: `w${step.worker}_${count}`, sql: specStatement(step.statement.text, step.statement.values) };
   });
-  const blocks = [...script.setup, ...steps.map((step) => step.sql), ...script.verify];
+  const blocks = [...script.setup, ...script.teardown, ...steps.map((step) => step.sql), ...script.verify];
   if (blocks.some((sql) => sql.includes('}'))) return null;
   const sessions = [...new Set(steps.map((step) => step.session))].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
   const lines = [
@@ -51,6 +51,7 @@ export function scheduleSpec(run: ScheduleRun, title: string): string | null {
     "# step check reads what the scenario's verify read.",
     '',
     ...script.setup.map((sql) => `setup\n${block(sql)}`),
+    ...script.teardown.map((sql) => `teardown\n${block(sql)}`),
     '',
     ...sessions.flatMap((session) => [`session ${session}`, ...steps.filter((step) => step.session === session).map((step) => `step ${step.name} ${block(step.sql)}`), '']),
     'session check',

@@ -51,6 +51,13 @@ describe('npm run bench', () => {
       ['optimistic', 0, 'CORRECT'],
       ['optimistic', 5, 'CORRECT'],
     ]);
+    // Explore's schedules per second, with PostgreSQL's isolation tester as the peer where it is installed.
+    expect(report.explore).toMatchObject({ schedules: 10, target: 50 });
+    expect(report.explore.schedulesPerSec).toBeGreaterThan(0);
+    if (report.explore.testerPermutationsPerSec !== null) {
+      expect(report.explore.testerPermutations).toBe(30);
+      expect(report.explore.ratio).toBeCloseTo(report.explore.schedulesPerSec / report.explore.testerPermutationsPerSec, 1);
+    }
     expect(leftoversOfRun(child.pid ?? -1)).toEqual(NOTHING_LEFT);
   });
 });

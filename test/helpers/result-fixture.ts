@@ -1,3 +1,4 @@
+import type { ExploreResult } from '../../src/explore/result.js';
 import type { RaceResult } from '../../src/result/types.js';
 
 /** A finished run as runRace returns it: 100 × 100 on counter/lost, with --expect correct. */
@@ -69,4 +70,30 @@ export const race: RaceResult = {
     expect: 'correct',
     timeline: false,
   },
+};
+
+/** An explore result with every field (the type makes the fixture complete): the docs test lists its keys. */
+export const explored: ExploreResult = {
+  schemaVersion: 1,
+  engine: 'postgres',
+  scenario: 'counter',
+  mode: 'lost',
+  workers: 2,
+  increments: 1,
+  strategy: 'exhaustive',
+  seed: null,
+  depth: null,
+  prune: false,
+  found: false,
+  interleavings: 6,
+  schedules: 6,
+  pruned: 0,
+  outcomes: { broken: 0, deadlock: 0, serialization: 0, busy: 0, held: 6 },
+  firstOf: { held: '0x2.1x2' },
+  elapsedMs: 100,
+  schedulesPerSec: 60,
+  failing: null,
+  allFailing: [],
+  expectation: null,
+  warnings: [],
 };

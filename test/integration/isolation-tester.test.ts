@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runIsolationMatrix } from 'race-rig';
+import { exploreRace, runIsolationMatrix } from 'race-rig';
 import { ANOMALIES } from '../../src/isolation/anomalies.js';
 import { formatSpecRun } from '../../src/isolation/format-spec.js';
 import { parseSpec } from '../../src/isolation/spec.js';
@@ -12,7 +12,7 @@ import type { LevelName } from '../../src/isolation/levels.js';
 import { tempDirForFile } from '../helpers/temp-dir.js';
 import { runCli } from '../helpers/cli.js';
 import { testDatabaseUrl } from '../helpers/database.js';
-import { findIsolationTester, runIsolationTester } from '../helpers/isolation-tester.js';
+import { findIsolationTester, runIsolationTester } from '../../scripts/isolation-tester.js';
 
 const specsIn = (dir: string) => readdirSync(fileURLToPath(dir)).filter((name) => name.endsWith('.spec')).sort().map((name) => fileURLToPath(new URL(name, dir)));
 /** The suite's own specs, one or more per feature of the format and the output, then the shipped examples. */
@@ -65,4 +65,23 @@ describe.skipIf(!tester)('the anomaly matrix shows what the real tester shows', 
       }
     }
   }, 240_000);
+});
+
+describe.skipIf(!tester)("a schedule explore exports replays under PostgreSQL's isolationtester", () => {
+  it.each([
+    ['counter', 'lost', {}],
+    ['withdraw', 'check-then-act', {}],
+    ['row-limit', 'unlocked', { limit: '1' }],
+  ] as const)('%s %s: the same output as race-rig spec, the broken invariant in its check', async (scenario, mode, params) => {
+    const explored = await exploreRace({ db: testDatabaseUrl(), scenario, mode, params });
+    const file = join(tempDir(), `explored-${scenario}.spec`);
+    await writeFile(file, explored.failing?.spec ?? '');
+    const real = await runIsolationTester(tester as string, testDatabaseUrl(), file, `tester_explored_${scenario.replace(/\W/g, '_')}_${process.pid}`);
+    const rig = await runCli(['spec', file, '--db', testDatabaseUrl()]);
+
+    expect(real, real.stderr).toMatchObject({ code: 0, stderr: '' });
+    expect(rig.stdout).toBe(real.stdout);
+    // The check step prints what the scenario's verify read: the number the schedule broke.
+    expect(real.stdout.split('step check:')[1]).toMatch(new RegExp(`[ \\n]${explored.failing?.actual}(\\||\\n)`));
+  });
 });

@@ -7,9 +7,11 @@ import { allOptions } from '../../src/cli/options.js';
 import { parseCommandLine } from '../../src/cli/parse.js';
 import { EXIT, raceOptionsOf } from '../../src/cli/race-command.js';
 import { ENGINES } from '../../src/engines/registry.js';
+import { resolveExplore } from '../../src/explore/explore.js';
+import type { ExploreOptions } from '../../src/explore/explore.js';
 import { planRaces } from '../../src/pipeline/plan.js';
 import { codeBlocks, docs, prose, rigCommands, ROOT, tableAfter } from '../helpers/docs.js';
-import { race } from '../helpers/result-fixture.js';
+import { explored, race } from '../helpers/result-fixture.js';
 
 const read = (path: string) => readFile(join(ROOT, path), 'utf8');
 
@@ -49,11 +51,20 @@ describe('README.md and docs/', () => {
   it('shows only command lines that parse and resolve (flags, engine, scenario, mode)', async () => {
     const commands = files.flatMap(({ path, text }) => rigCommands(text).map((command) => ({ path, ...command })));
     expect(commands.length).toBeGreaterThan(10);
+    // A spec file a command before it wrote (`explore --spec-out FILE`), in the same page.
+    const written = new Set<string>();
     for (const { path, line, args } of commands) {
       const parsed = await parseCommandLine(args).catch((error: Error) => {
         throw new Error(`${path}: ${line}: ${error.message}`);
       });
-      if (parsed.kind === 'spec') expect(existsSync(join(ROOT, parsed.file)), `${path}: ${line}`).toBe(true);
+      if (parsed.kind === 'explore' && parsed.values.specOut) written.add(`${path}:${parsed.values.specOut}`);
+      if (parsed.kind === 'spec') expect(existsSync(join(ROOT, parsed.file)) || written.has(`${path}:${parsed.file}`), `${path}: ${line}`).toBe(true);
+      if (parsed.kind === 'explore') {
+        const { specOut: _file, ...values } = parsed.values;
+        await resolveExplore(raceOptionsOf(values, { env: {}, hooks: {} }) as ExploreOptions).catch((error: Error) => {
+          throw new Error(`${path}: ${line}: ${error.message}`);
+        });
+      }
       if (parsed.kind !== 'run' && parsed.kind !== 'compare') continue;
       const options = raceOptionsOf(parsed.values, { env: {}, hooks: {} });
       const shape = parsed.kind === 'compare' ? ({ everyMode: true } as const) : { repeat: parsed.values.repeat ?? 1 };
@@ -81,6 +92,12 @@ describe('README.md and docs/', () => {
     expect(new Set(documented)).toEqual(new Set(Object.keys(race)));
   });
 
+  it('documents every field of explore\'s JSON, and no other', async () => {
+    const text = await read('docs/reference/json.md');
+    const documented = tableAfter(text, /^## race-rig explore/m).flatMap((row) => [...(row[0] ?? '').matchAll(/`([A-Za-z]+)`/g)].map((match) => match[1] ?? ''));
+    expect(new Set(documented)).toEqual(new Set(Object.keys(explored)));
+  });
+
   it('gives every exit code the CLI uses, and no other', async () => {
     const rows = tableAfter(await read('docs/reference/exit-codes.md'), /^# Exit codes/m).map((row) => row[0]);
     expect(rows).toEqual([...Object.values(EXIT), 130, 143].map(String));
@@ -89,6 +106,11 @@ describe('README.md and docs/', () => {
   it('shows the vitest example exactly as test/integration/readme-example.test.ts runs it', async () => {
     const example = await read('test/integration/readme-example.test.ts');
     expect(codeBlocks(await read('docs/ci.md'), 'ts')).toContain(example);
+  });
+
+  it('shows the explore example exactly as test/integration/explore-example.test.ts runs it', async () => {
+    const example = await read('test/integration/explore-example.test.ts');
+    expect(codeBlocks(await read('docs/explore.md'), 'ts')).toContain(example);
   });
 
   it('links only to files that exist', () => {

@@ -69,6 +69,16 @@ async function dropRun(server: PostgresServer, schema: RunSchema): Promise<strin
   }
 }
 
+/** `DROP TABLE` for the tables the set-up created, as a spec's teardown drops them. */
+async function dropTablesSql(admin: pg.ClientBase, schema: RunSchema): Promise<string[]> {
+  const { rows } = await admin.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY c.oid`,
+    [schema.name],
+  );
+  const created = rows.map((row) => row.name).filter((name) => !schema.tablesBefore.has(name));
+  return created.length === 0 ? [] : [`DROP TABLE IF EXISTS ${created.map((name) => `"${name.replaceAll('"', '""')}"`).join(', ')} CASCADE`];
+}
+
 /** Which of `pids` wait for a lock that one of `among` holds, as the isolation tester asks. */
 async function lockWaits(admin: pg.ClientBase, pids: readonly number[], among: readonly number[]): Promise<boolean[]> {
   const { rows } = await admin.query<{ blocked: boolean }>(
@@ -103,10 +113,11 @@ export async function preparePostgresRun(parts: SessionParts, run: PlannedRun): 
   const fresh = await freshSchema(parts, run.signal);
   const { schema } = fresh;
   const drop = () => (run.keep ? Promise.resolve([]) : fresh.drop());
-  const script = run.explore ? { setup: [] as string[], verify: [] as string[] } : undefined;
+  const script = run.explore ? { setup: [] as string[], verify: [] as string[], teardown: [] as string[] } : undefined;
   try {
     await runStep(`setting up ${scenario.name}`, async () => scenario.setup(script ? recordingClient(admin, script.setup) : admin, run.context), run.signal);
     const { gate, warnings } = await closeGateOrFallBack(admin, settings, run.signal);
+    if (script) script.teardown.push(...(await runStep('listing the set-up\'s tables', () => dropTablesSql(admin, schema), run.signal)));
     const snapshot = run.explore && !scenario.teardown ? await runStep('keeping the set-up for explore', () => RunSnapshot.take(admin, schema.name), run.signal) : null;
     const target: PostgresTarget = {
       engine: 'postgres',

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 
 /** Where Debian's postgresql-server-dev (or postgresql-client) packages put PostgreSQL's isolationtester. */
@@ -20,6 +21,8 @@ export interface TesterRun {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** From the tester's start to its exit (its database's creation and removal not counted). */
+  readonly elapsedMs: number;
 }
 
 /**
@@ -44,13 +47,14 @@ export async function runIsolationTester(tester: string, databaseUrl: string, sp
 
 function spawnTester(tester: string, conninfo: string, env: NodeJS.ProcessEnv, spec: Buffer): Promise<TesterRun> {
   return new Promise((resolve, reject) => {
+    const started = performance.now();
     const child = spawn(tester, [conninfo], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => resolve({ code, stdout, stderr, elapsedMs: performance.now() - started }));
     child.stdin.end(spec);
   });
 }
