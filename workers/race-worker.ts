@@ -1,7 +1,7 @@
 import './skip-cloudflare-probe.js';
 import { threadId } from 'node:worker_threads';
 import type { EngineWorker, OpenWorker } from '../src/engines/types.js';
-import { ScheduleGate } from '../src/explore/control.js';
+import { ScheduleGate } from '../src/sync/schedule.js';
 import type { WorkerResult, WorkerTask } from '../src/protocol.js';
 import { arriveAndWait, isBarrierBroken } from '../src/sync/barrier.js';
 import { SharedSemaphore } from '../src/sync/semaphore.js';

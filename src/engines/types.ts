@@ -1,6 +1,6 @@
 import type { CommonSettings } from '../options/common.js';
 import type { OptionTable } from '../options/define.js';
-import type { ScheduleGate } from '../explore/control.js';
+import type { ScheduleGate } from '../sync/schedule.js';
 import type { EngineTarget, ErrorClassifier, WorkerTask } from '../protocol.js';
 import type { AnyScenario, RunContext, Verification, VerifyContext, WorkerSession } from '../scenarios/types.js';
 import type { TimelineRecorder } from '../timeline/recorder.js';

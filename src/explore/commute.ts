@@ -1,4 +1,4 @@
-import type { PendingStatement } from './control.js';
+import type { PendingStatement } from '../sync/schedule.js';
 
 /** Functions a read may call and stay a read: they change nothing and take no lock. */
 const HARMLESS_FUNCTIONS = new Set([

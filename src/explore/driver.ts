@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RigError } from '../errors.js';
-import { GRANT, STATE, ScheduleControl } from './control.js';
-import type { PendingStatement } from './control.js';
+import { GRANT, STATE, ScheduleControl } from '../sync/schedule.js';
+import type { PendingStatement } from '../sync/schedule.js';
 import type { Chooser, TraceStep } from './types.js';
 
 /** How long the coordinator lets a granted statement run before it asks the server whether it waits for a lock. */

@@ -1,5 +1,5 @@
 import { commute } from './commute.js';
-import type { PendingStatement } from './control.js';
+import type { PendingStatement } from '../sync/schedule.js';
 import { ScheduleDivergedError } from './replay.js';
 import type { Candidate, Chooser, Strategy, TraceStep } from './types.js';
 

@@ -6,7 +6,7 @@ import { startThreadPool } from '../pool/threads.js';
 import type { RaceRequest, RaceSchedule, WorkerPool } from '../pool/types.js';
 import type { ResolvedRace } from '../race/resolve.js';
 import type { RaceResult } from '../result/types.js';
-import { createScheduleBuffer } from './control.js';
+import { createScheduleBuffer } from '../sync/schedule.js';
 import { ScheduleDriver } from './driver.js';
 import { scheduleId } from './schedule-id.js';
 import type { Chooser, TraceStep } from './types.js';

@@ -1,4 +1,4 @@
-import type { PendingStatement } from './control.js';
+import type { PendingStatement } from '../sync/schedule.js';
 
 /** A parked worker and the statement it waits to send. */
 export interface Candidate {

@@ -94,7 +94,7 @@ describe('race-rig command line', () => {
     [['--repeat', '0'], /--repeat must be a whole number from 1 to 1000 \(got '0'\)/],
     [['compare', '--repeat', '3'], /--repeat goes with race-rig, not with race-rig compare/],
     [['--permutation', 's1 s2'], /--permutation goes with race-rig spec, not with race-rig$/m],
-    [['list', '--workers', '3'], /--workers goes with race-rig, race-rig compare, not with race-rig list/],
+    [['list', '--workers', '3'], /--workers goes with race-rig, race-rig compare, race-rig explore, not with race-rig list/],
     [['--scenario', 'withdraw', '--mode', 'lost'], /unknown --mode 'lost' for withdraw; choose one of: check-then-act, for-update, guarded, serializable/],
     [['list', 'extra'], /Unknown argument: extra/],
     [['--engine', 'sqlite', '--db', 'postgres://x@y/z'], /--db does not apply to --engine sqlite/],

@@ -49,7 +49,7 @@ describe('race-rig spec', () => {
       [['spec', 'examples/specs/lost-update.spec', '--isolation', 'chaos'], /^race-rig: --isolation must be one of: read-committed, repeatable-read, serializable \(got 'chaos'\)$/m],
       [['isolation', '--show', 'X9'], /^race-rig: unknown anomaly 'X9'; choose one of: G0, G1a, /],
       [['spec', 'examples/specs/lost-update.spec', '--junit', join(tempDir(), 'r.xml')], /^race-rig: --junit goes with race-rig, race-rig compare, not with race-rig spec$/m],
-      [['spec', 'examples/specs/lost-update.spec', '--workers', '5'], /^race-rig: --workers goes with race-rig, race-rig compare, not with race-rig spec$/m],
+      [['spec', 'examples/specs/lost-update.spec', '--workers', '5'], /^race-rig: --workers goes with race-rig, race-rig compare, race-rig explore, not with race-rig spec$/m],
       [['isolation', '--permutation', 's1a'], /^race-rig: --permutation goes with race-rig spec, not with race-rig isolation$/m],
     ];
     for (const [args, message] of cases) {

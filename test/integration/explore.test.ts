@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exploreRace, runSpecFile } from 'race-rig';
+import { AbortedError, exploreRace, runSpecFile } from 'race-rig';
+import { leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
 import type { ExploreOptions, ExploreResult } from 'race-rig';
 import { testDatabaseUrl, withClient } from '../helpers/database.js';
 
@@ -75,6 +76,21 @@ describe('explore on PostgreSQL: counter', () => {
     const pct = await explore({ mode: 'lost', workers: 3, increments: 3, strategy: 'pct', seed: 5, depth: 2, schedules: 200 });
     expect(pct).toMatchObject({ strategy: 'pct', seed: 5, depth: 2, found: true });
     expect(pct.failing).toMatchObject({ workers: 2, increments: 1 });
+  });
+
+  it('an abort in the middle of a search tears everything down: no server, no directory', async () => {
+    const controller = new AbortController();
+    let races = 0;
+    const search = exploreRace({
+      mode: 'serializable',
+      signal: controller.signal,
+      onStage: (stage) => {
+        if (stage === 'race' && ++races === 5) setTimeout(() => controller.abort(), 1);
+      },
+    });
+
+    await expect(search).rejects.toBeInstanceOf(AbortedError);
+    expect(leftoversOfRun(process.pid)).toEqual(NOTHING_LEFT);
   });
 
   it('leaves no schema behind', async () => {

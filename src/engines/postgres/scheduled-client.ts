@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ScheduleGate } from '../../explore/control.js';
+import type { ScheduleGate } from '../../sync/schedule.js';
 import { wallClockMs } from '../../timeline/recorder.js';
 import type { TimelineRecorder } from '../../timeline/recorder.js';
 

@@ -3,7 +3,7 @@ import type { ErrorClassifier, WorkerTask } from '../../protocol.js';
 import { findMode, loadScenario } from '../../scenarios/load.js';
 import { TimelineRecorder } from '../../timeline/recorder.js';
 import { TIMELINE_WORKERS } from '../../timeline/types.js';
-import type { ScheduleGate } from '../../explore/control.js';
+import type { ScheduleGate } from '../../sync/schedule.js';
 import type { EngineWorker, OpenWorker } from '../types.js';
 import { GATE_LOCK_SQL, GATE_SLEEP_SQL, holdStill } from './gate.js';
 import { SCENARIOS } from './scenarios/index.js';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ScheduleGate } from '../../explore/control.js';
+import type { ScheduleGate } from '../../sync/schedule.js';
 import { SharedMutex } from '../../sync/mutex.js';
 import { wallClockMs } from '../../timeline/recorder.js';
 import type { TimelineRecorder } from '../../timeline/recorder.js';

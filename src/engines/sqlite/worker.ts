@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { WorkerTask } from '../../protocol.js';
 import { findMode, loadScenario } from '../../scenarios/load.js';
 import { SharedMutex } from '../../sync/mutex.js';
-import type { ScheduleGate } from '../../explore/control.js';
+import type { ScheduleGate } from '../../sync/schedule.js';
 import { TimelineRecorder } from '../../timeline/recorder.js';
 import type { OpenWorker } from '../types.js';
 import { classifySqliteError } from './classify.js';
