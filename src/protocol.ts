@@ -50,6 +50,12 @@ export type FailureKind = (typeof FAILURE_KINDS)[number];
 export const RETRY_CAUSES = ['serialization', 'deadlock', 'busy', 'conflict'] as const;
 export type RetryCause = (typeof RETRY_CAUSES)[number];
 
+/** Whether a backend waits for a lock another of the run's backends holds, and which ones hold it up (their pids). */
+export interface LockWait {
+  readonly blocked: boolean;
+  readonly blockers: readonly number[];
+}
+
 /** A database error as the operation loop needs to see it. */
 export interface ClassifiedError {
   readonly code: string | null;

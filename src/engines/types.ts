@@ -1,7 +1,7 @@
 import type { CommonSettings } from '../options/common.js';
 import type { OptionTable } from '../options/define.js';
 import type { ScheduleGate } from '../sync/schedule.js';
-import type { EngineTarget, ErrorClassifier, WorkerTask } from '../protocol.js';
+import type { EngineTarget, ErrorClassifier, LockWait, WorkerTask } from '../protocol.js';
 import type { AnyScenario, RunContext, Verification, VerifyContext, WorkerSession } from '../scenarios/types.js';
 import type { TimelineRecorder } from '../timeline/recorder.js';
 
@@ -87,7 +87,7 @@ export interface PreparedRun {
   /** Runs once the barrier has released the workers, alongside the race (opens the gate). */
   afterRelease?(): Promise<void>;
   /** For each backend in `pids`: whether it waits for a lock one of `among` holds (where the server can tell). */
-  lockWaits?(pids: readonly number[], among: readonly number[]): Promise<boolean[]>;
+  lockWaits?(pids: readonly number[], among: readonly number[]): Promise<LockWait[]>;
   /** The SQL the scenario's set-up and verification ran, as literal text (PostgreSQL: for `explore --spec-out`). */
   readonly script?: RecordedScript;
   /**

@@ -1,6 +1,5 @@
 import { commute } from './commute.js';
 import type { PendingStatement } from '../sync/schedule.js';
-import { ScheduleDivergedError } from './replay.js';
 import type { Candidate, Chooser, Strategy, TraceStep } from './types.js';
 
 /** One decision on the current path: who could go, who was tried, who sleeps (--prune). */
@@ -22,40 +21,44 @@ interface Node {
  */
 export class ExhaustiveStrategy implements Strategy {
   readonly name = 'exhaustive';
-  lastWasRedundant = false;
+  last: Strategy['last'] = 'planned';
   private readonly path: Node[] = [];
   /** The choices the next schedule replays before it explores; null once the search is over. */
   private prefix: number[] | null = [];
-  private redundantAt: number | null = null;
+  /** Where the current schedule stopped adding to the search: all asleep (equivalent), or off its prefix (diverged). */
+  private leftAt: { readonly step: number; readonly why: 'equivalent' | 'diverged' } | null = null;
 
   constructor(private readonly prune: boolean) {}
 
   next(): Chooser | null {
     const prefix = this.prefix;
     if (prefix === null) return null;
-    this.redundantAt = null;
+    this.leftAt = null;
     return { choose: (step, candidates) => this.choose(step, candidates, prefix) };
   }
 
   finished(steps: readonly TraceStep[]): void {
-    this.lastWasRedundant = this.redundantAt !== null;
-    this.path.length = Math.min(this.path.length, this.redundantAt ?? steps.length);
+    this.last = this.leftAt?.why ?? 'planned';
+    // A diverged schedule gives up its planned choice at the step where it left the prefix.
+    this.path.length = Math.min(this.path.length, this.leftAt ? this.leftAt.step + (this.leftAt.why === 'diverged' ? 1 : 0) : steps.length);
     this.prefix = this.backtrack();
   }
 
   private choose(step: number, candidates: readonly Candidate[], prefix: readonly number[]): number {
+    if (this.leftAt) return (candidates[0] as Candidate).worker;
     if (step < prefix.length) {
       const node = this.path[step] as Node;
       const same = node.candidates.length === candidates.length && node.candidates.every((candidate, index) => candidate.worker === candidates[index]?.worker);
-      if (!same) throw new ScheduleDivergedError(step, prefix[step] as number, candidates);
-      return node.choice;
+      if (same) return node.choice;
+      this.leftAt = { step, why: 'diverged' };
+      return (candidates[0] as Candidate).worker;
     }
     const sleep = this.childSleep(this.path[step - 1]);
     const awake = candidates.filter((candidate) => !sleep.has(candidate.worker));
     const first = awake[0] ?? candidates[0];
-    if (awake.length === 0) this.redundantAt ??= step;
     const node: Node = { candidates, sleep, done: new Set(), choice: (first as Candidate).worker };
-    if (this.redundantAt === null) this.path.push(node);
+    if (awake.length === 0) this.leftAt = { step, why: 'equivalent' };
+    else this.path.push(node);
     return node.choice;
   }
 

@@ -143,6 +143,7 @@ export async function exploreRace(options: ExploreOptions = {}): Promise<Explore
     interleavings: outcome.interleavings,
     schedules: outcome.schedules,
     pruned: outcome.pruned,
+    diverged: outcome.diverged,
     outcomes: outcome.outcomes,
     firstOf: outcome.firstOf,
     elapsedMs: Math.round(outcome.elapsedMs * 1000) / 1000,

@@ -20,7 +20,7 @@ function scheduleRandom(seed: number, index: number): () => number {
 /** `--strategy random`: at every step, any ready worker with equal chance. */
 export class RandomStrategy implements Strategy {
   readonly name = 'random';
-  readonly lastWasRedundant = false;
+  readonly last = 'planned';
   private index = 0;
 
   constructor(
@@ -45,7 +45,7 @@ export class RandomStrategy implements Strategy {
  */
 export class PctStrategy implements Strategy {
   readonly name = 'pct';
-  readonly lastWasRedundant = false;
+  readonly last = 'planned';
   private index = 0;
   /** The longest schedule seen so far: where the change points may fall. */
   private steps: number;

@@ -20,7 +20,7 @@ export class ScheduleDivergedError extends RigError {
  */
 export class ReplayStrategy implements Strategy {
   readonly name = 'replay';
-  readonly lastWasRedundant = false;
+  readonly last = 'planned';
   private used = false;
 
   constructor(

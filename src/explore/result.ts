@@ -59,6 +59,12 @@ export interface ExploreResult {
   readonly schedules: number;
   /** Schedules --prune stopped counting half-way, as equivalent to one already run. */
   readonly pruned: number;
+  /**
+   * Exhaustive schedules that could not follow their planned prefix: when several workers wait
+   * for one row that changes, which of them gets it first is the server's race, not the
+   * schedule's. They ran and are counted as they went; `interleavings` is then null.
+   */
+  readonly diverged: number;
   /** How many schedules ended each way. */
   readonly outcomes: Readonly<Record<ScheduleKind, number>>;
   /** The first schedule of each kind that occurred, by ID. */

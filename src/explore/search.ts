@@ -24,6 +24,7 @@ export interface SearchOutcome {
   readonly strategy: StrategyName;
   readonly schedules: number;
   readonly pruned: number;
+  readonly diverged: number;
   readonly outcomes: Record<ScheduleKind, number>;
   readonly firstOf: Partial<Record<ScheduleKind, string>>;
   readonly failing: ScheduleRun[];
@@ -76,14 +77,17 @@ export async function search(race: ResolvedRace, context: PipelineContext, sched
   const failing: ScheduleRun[] = [];
   let schedules = 0;
   let pruned = 0;
+  let diverged = 0;
   let stoppedEarly = false;
   for (let chooser = strategy.next(); chooser; chooser = strategy.next()) {
     const run = await scheduler.run(race, context, chooser);
     strategy.finished(run.steps);
-    if (strategy.lastWasRedundant) {
+    context.options.onLog?.(`schedule ${run.id}: ${strategy.last === 'equivalent' ? 'equivalent to one already run' : run.kind}${strategy.last === 'diverged' ? ' (off its planned prefix)' : ''}`);
+    if (strategy.last === 'equivalent') {
       pruned += 1;
       continue;
     }
+    if (strategy.last === 'diverged') diverged += 1;
     schedules += 1;
     outcomes[run.kind] += 1;
     firstOf[run.kind] ??= run.id;
@@ -94,10 +98,10 @@ export async function search(race: ResolvedRace, context: PipelineContext, sched
         break;
       }
     }
-    if (settings.strategy === null && settings.replay === null && schedules === 1 && interleavingsOf(statementsPerWorker(run)) > EXHAUSTIVE_LIMIT) {
+    if (settings.strategy === null && !settings.prune && settings.replay === null && schedules === 1 && interleavingsOf(statementsPerWorker(run)) > EXHAUSTIVE_LIMIT) {
       strategy = new PctStrategy(settings.seed, settings.schedules - 1, settings.depth, race.common.workers, run.steps.length);
     }
   }
-  const exhaustedAll = strategy.name === 'exhaustive' && !stoppedEarly;
-  return { strategy: strategy.name, schedules, pruned, outcomes, firstOf, failing, interleavings: exhaustedAll ? schedules : null, elapsedMs: performance.now() - started };
+  const exhaustedAll = strategy.name === 'exhaustive' && !stoppedEarly && diverged === 0;
+  return { strategy: strategy.name, schedules, pruned, diverged, outcomes, firstOf, failing, interleavings: exhaustedAll ? schedules : null, elapsedMs: performance.now() - started };
 }

@@ -29,8 +29,12 @@ export interface Strategy {
   next(): Chooser | null;
   /** Told how the schedule it handed out ran. */
   finished(steps: readonly TraceStep[]): void;
-  /** Whether the last schedule turned out equivalent to one already run (--prune), and so does not count. */
-  readonly lastWasRedundant: boolean;
+  /**
+   * How the last schedule went as a search step: `equivalent` to one already run (--prune: run,
+   * not counted), or `diverged`: the server let another waiter have a lock first than when its
+   * prefix first ran, so it did not follow its planned prefix (it ran, and counts, as it went).
+   */
+  readonly last: 'planned' | 'equivalent' | 'diverged';
 }
 
 export type StrategyName = 'exhaustive' | 'random' | 'pct' | 'replay';

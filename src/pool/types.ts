@@ -1,4 +1,4 @@
-import type { WorkerResult, WorkerTask } from '../protocol.js';
+import type { LockWait, WorkerResult, WorkerTask } from '../protocol.js';
 
 /** What every worker of a race is given; the pool adds each one's index and the start machinery. */
 export type RaceTask = Omit<WorkerTask, 'index' | 'barrier' | 'barrierTimeoutMs' | 'semaphore' | 'progress' | 'schedule'>;
@@ -13,7 +13,7 @@ export interface RaceRequest {
   /** Runs once the workers are released, alongside the race (the PostgreSQL gate opens here). */
   readonly afterRelease?: () => Promise<void>;
   /** Which of these backends wait for a lock held by another of them (PostgreSQL; `explore` asks). */
-  readonly lockWaits?: (pids: readonly number[], among: readonly number[]) => Promise<boolean[]>;
+  readonly lockWaits?: (pids: readonly number[], among: readonly number[]) => Promise<LockWait[]>;
   readonly signal: AbortSignal;
 }
 

@@ -53,6 +53,9 @@ export function formatExplore(result: ExploreResult, options: { readonly color?:
     `explore ${result.scenario}/${result.mode} on ${result.engine}: ${plural(result.workers, 'worker')} × ${plural(result.increments, 'operation')}, strategy ${strategyLine(result)}`,
     `  schedules  ${result.schedules.toLocaleString('en-US')}${result.pruned > 0 ? ` (and ${result.pruned} pruned half-way)` : ''}, ${result.schedulesPerSec} per second`,
     `  outcomes   ${outcomesLine(result)}`,
+    ...(result.diverged > 0
+      ? [`  diverged   ${result.diverged} ${result.diverged === 1 ? 'schedule' : 'schedules'} left the planned order: the server chose which of several workers waiting for one row got it first`]
+      : []),
     ...Object.entries(result.firstOf)
       .filter(([kind]) => kind === 'deadlock' || kind === 'serialization' || kind === 'busy')
       .map(([kind, id]) => `  first ${kind}: --replay ${id}`),

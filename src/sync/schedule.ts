@@ -1,6 +1,6 @@
 /**
  * The shared memory between `race-rig explore`'s coordinator and its worker threads. Each worker
- * has four Int32 slots and a byte region: it writes the statement it is about to send there, sets
+ * has five Int32 slots and a byte region: it writes the statement it is about to send there, sets
  * its state to `parked` and sleeps in Atomics.wait until the coordinator grants it a step, as the
  * spec runner's sessions sleep until they are handed SQL. Nothing else decides who runs next.
  */
@@ -16,8 +16,8 @@ export const STATE = {
 
 export const GRANT = { none: 0, go: 1, fail: 2, stop: 3 } as const;
 
-const SLOT = { state: 0, grant: 1, pid: 2, length: 3 } as const;
-const SLOTS = 4;
+const SLOT = { state: 0, grant: 1, pid: 2, length: 3, deadlockCheckMs: 4 } as const;
+const SLOTS = 5;
 const TEXT_BYTES = 16 * 1024;
 
 export function createScheduleBuffer(workers: number): SharedArrayBuffer {
@@ -64,6 +64,11 @@ export class ScheduleControl extends ScheduleSlots {
 
   pid(worker: number): number {
     return Atomics.load(this.ints, this.slot(worker, SLOT.pid));
+  }
+
+  /** How long after a lock wait begins the worker's server runs its deadlock check (0: none to wait for). */
+  deadlockCheckMs(worker: number): number {
+    return Atomics.load(this.ints, this.slot(worker, SLOT.deadlockCheckMs));
   }
 
   /** The statement a parked worker waits to send. */
@@ -120,6 +125,11 @@ export class ScheduleGate extends ScheduleSlots {
   /** The backend that runs this worker's statements, for the coordinator's lock-wait check. */
   setPid(pid: number): void {
     Atomics.store(this.ints, this.slot(this.worker, SLOT.pid), pid);
+  }
+
+  /** The session's deadlock_timeout: the coordinator lets a new lock wait's check run before the next step. */
+  setDeadlockCheckMs(ms: number): void {
+    Atomics.store(this.ints, this.slot(this.worker, SLOT.deadlockCheckMs), Math.min(Math.ceil(ms), 2 ** 31 - 1));
   }
 
   /** From now on every statement waits for its turn (warm-up statements before this do not). */

@@ -88,6 +88,7 @@ export const explored: ExploreResult = {
   interleavings: 6,
   schedules: 6,
   pruned: 0,
+  diverged: 0,
   outcomes: { broken: 0, deadlock: 0, serialization: 0, busy: 0, held: 6 },
   firstOf: { held: '0x2.1x2' },
   elapsedMs: 100,

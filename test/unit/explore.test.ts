@@ -6,6 +6,7 @@ import { ReplayStrategy, ScheduleDivergedError } from '../../src/explore/replay.
 import { interleavingsOf } from '../../src/explore/search.js';
 import { parseScheduleId, scheduleId } from '../../src/explore/schedule-id.js';
 import { switchesOf } from '../../src/explore/shrink.js';
+import { deadlockCycle } from '../../src/explore/wait-for.js';
 import { specStatement } from '../../src/explore/spec-export.js';
 import type { Strategy, TraceStep } from '../../src/explore/types.js';
 import { SERVER_NOW_MS } from '../../src/engines/postgres/statements.js';
@@ -35,7 +36,7 @@ function simulate(strategy: Strategy, workers: readonly (readonly string[])[]): 
       next[worker] = (next[worker] ?? 0) + 1;
     }
     strategy.finished(steps);
-    if (!strategy.lastWasRedundant) schedules.push(steps.map((step) => step.worker).join(''));
+    if (strategy.last !== 'equivalent') schedules.push(steps.map((step) => step.worker).join(''));
   }
   return schedules;
 }
@@ -125,5 +126,37 @@ describe('statements in an exported spec', () => {
     expect(specStatement(`UPDATE t SET v = v + 1 WHERE id = $1 RETURNING ${SERVER_NOW_MS}`, [3])).toBe('UPDATE t SET v = v + 1 WHERE id = 3');
     expect(specStatement("INSERT INTO t (name) VALUES ($1)", ["O'Brien"])).toBe("INSERT INTO t (name) VALUES ('O''Brien')");
     expect(specStatement('SELECT $10, $1', [1, 2, 3, 4, 5, 6, 7, 8, 9, 'ten'])).toBe("SELECT 'ten', 1");
+  });
+});
+
+describe('deadlock cycles among waiting workers', () => {
+  it('finds the workers on a cycle of waits, and none where the waits end somewhere', () => {
+    expect(deadlockCycle(new Map([[0, [1]], [1, [0]]]))).toEqual([0, 1]);
+    expect(deadlockCycle(new Map([[2, [0]], [0, [1]], [1, [2]], [3, [2]]]))).toEqual([0, 1, 2]);
+    expect(deadlockCycle(new Map([[0, [1]], [1, [2]]]))).toEqual([]);
+    expect(deadlockCycle(new Map([[0, [1]], [3, [0]]]))).toEqual([]);
+  });
+});
+
+describe('a search the server does not follow', () => {
+  it('counts a schedule that could not follow its planned prefix as diverged, and goes on to the end', () => {
+    const strategy = new ExhaustiveStrategy(false);
+    const kinds: string[] = [];
+    for (let chooser = strategy.next(), run = 0; chooser && run < 20; chooser = strategy.next(), run++) {
+      const next = [0, 0];
+      const steps: TraceStep[] = [];
+      while ((next[0] ?? 0) < 2 || (next[1] ?? 0) < 2) {
+        // In the second schedule, worker 1 is not ready at the second step (as if the server had let another waiter go first).
+        const candidates = [0, 1].filter((worker) => (next[worker] ?? 0) < 2 && !(run === 1 && steps.length === 1 && worker === 1)).map((worker) => ({ worker, statement: { text: WRITE, values: [] } }));
+        const worker = chooser.choose(steps.length, candidates);
+        steps.push({ worker, statement: { text: WRITE, values: [] }, completedAt: steps.length + 1, waited: false });
+        next[worker] = (next[worker] ?? 0) + 1;
+      }
+      strategy.finished(steps);
+      kinds.push(strategy.last);
+    }
+    expect(kinds[1]).toBe('diverged');
+    expect(kinds.filter((kind) => kind === 'planned').length).toBeGreaterThanOrEqual(4);
+    expect(kinds.length).toBeLessThan(20);
   });
 });

@@ -5,6 +5,7 @@ import { runStep } from '../step.js';
 import type { PlannedRun, PreparedRun } from '../types.js';
 import { connectForCleanup, terminateWorkerBackends } from './connect.js';
 import { closeGate, newGateKey, openGateWhenFull, removeGate } from './gate.js';
+import { dropTablesSql, lockWaits } from './explore-queries.js';
 import { recordingClient } from './literal-sql.js';
 import { RunSnapshot } from './reset.js';
 import type { GateKey } from './gate.js';
@@ -67,25 +68,6 @@ async function dropRun(server: PostgresServer, schema: RunSchema): Promise<strin
     if (server.kind === 'embedded') return [];
     return [`schema ${schema.name} could not be ${schema.ownedByRun ? 'dropped' : "cleared of the run's tables"} (${errorMessage(error)}); drop it by hand`];
   }
-}
-
-/** `DROP TABLE` for the tables the set-up created, as a spec's teardown drops them. */
-async function dropTablesSql(admin: pg.ClientBase, schema: RunSchema): Promise<string[]> {
-  const { rows } = await admin.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY c.oid`,
-    [schema.name],
-  );
-  const created = rows.map((row) => row.name).filter((name) => !schema.tablesBefore.has(name));
-  return created.length === 0 ? [] : [`DROP TABLE IF EXISTS ${created.map((name) => `"${name.replaceAll('"', '""')}"`).join(', ')} CASCADE`];
-}
-
-/** Which of `pids` wait for a lock that one of `among` holds, as the isolation tester asks. */
-async function lockWaits(admin: pg.ClientBase, pids: readonly number[], among: readonly number[]): Promise<boolean[]> {
-  const { rows } = await admin.query<{ blocked: boolean }>(
-    'SELECT pg_isolation_test_session_is_blocked(pid, $2::integer[]) AS blocked FROM unnest($1::integer[]) WITH ORDINALITY AS p(pid, n) ORDER BY n',
-    [pids, among],
-  );
-  return rows.map((row) => row.blocked);
 }
 
 async function verifyRun(scenario: Scenario, admin: pg.ClientBase, run: PlannedRun, context: VerifyContext, gate: GateKey | null) {

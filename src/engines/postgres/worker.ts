@@ -52,12 +52,19 @@ function gateHooks(client: pg.Client, target: PostgresTarget): Pick<EngineWorker
 }
 
 /**
- * Under explore, every worker's lock waits get the same deadlock_timeout, after the scenario set
- * its own: in a deadlock the worker that began to wait first then always runs the check first and
- * is the one aborted, whatever the machine's speed, as long as the cycle closes within it (a few
- * steps take milliseconds). Only a superuser may set it; elsewhere the server's value is the same for all.
+ * Under explore each worker's server runs its deadlock check soon after a lock wait begins, and
+ * the coordinator lets that check run before it grants the next step (twice this, and 10 ms
+ * more). So the only wait that can find a cycle is the one that closed it: the same statement
+ * fails with 40P01 in every run of the schedule, whatever the machine's speed. Only a superuser
+ * may set it; elsewhere the session's own value is waited for (1 s by default).
  */
-const EXPLORE_DEADLOCK_TIMEOUT = "SET deadlock_timeout = '100ms'";
+const EXPLORE_DEADLOCK_TIMEOUT_MS = 5;
+
+async function useExploreDeadlockTimeout(client: pg.Client, schedule: ScheduleGate): Promise<void> {
+  await client.query(`SET deadlock_timeout = '${EXPLORE_DEADLOCK_TIMEOUT_MS}ms'`).catch(() => undefined);
+  const { rows } = await client.query<{ ms: number }>("SELECT extract(epoch FROM current_setting('deadlock_timeout')::interval) * 1000 AS ms");
+  schedule.setDeadlockCheckMs(Number(rows[0]?.ms ?? 1000));
+}
 
 /** The client the scenario and the rig use, and the worker's recorder: under `explore`, every statement is scheduled and recorded. */
 function clientFor(client: pg.Client, task: WorkerTask, target: PostgresTarget, schedule: ScheduleGate | null) {
@@ -95,7 +102,7 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
     const { client: scenarioClient, timeline, sql } = clientFor(client, task, target, schedule);
     const session = await scenario.worker({ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index, client: scenarioClient, sql });
     await session.warmUp?.();
-    if (schedule) await client.query(EXPLORE_DEADLOCK_TIMEOUT).catch(() => undefined);
+    if (schedule) await useExploreDeadlockTimeout(client, schedule);
     sql.resetServerTime();
     const gate = target.gate;
     if (gate) sql.holdAfterNextSend(() => holdStill(gate.hold));
