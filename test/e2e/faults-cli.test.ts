@@ -96,6 +96,23 @@ describe('signals and a dying server, from the command line', () => {
     expect(leftoversOf(pid, dir)).toEqual(NOTHING_LEFT);
   });
 
+  it('Ctrl-C in a terminal during an explore search: exit 130, nothing left behind', async () => {
+    const args = ['explore', '--verbose', '--mode', 'lost', '-w', '3', '-n', '3', '--strategy', 'random', '--schedules', '100000'];
+    const { child, finished } = startCli(args, undefined, { ownGroup: true });
+    const pid = child.pid ?? -1;
+
+    // The instant the search has judged its first schedule.
+    await onStderrLine(child, /^race-rig: schedule [\dx.]+: /, () => process.kill(-pid, 'SIGINT'));
+    const run = await finished;
+    const dir = /^race-rig: run directory (.+)$/m.exec(run.stderr)?.[1] ?? '';
+
+    expect(run.code).toBe(130);
+    // --verbose also prints the stack under the line.
+    expect(run.stderr).toMatch(/^race-rig: interrupted by SIGINT; cleaned up$/m);
+    expect(dir.startsWith(join(tmpdir(), `race-rig-${pid}-`))).toBe(true);
+    expect(leftoversOf(pid, dir)).toEqual(NOTHING_LEFT);
+  });
+
   it('the embedded PostgreSQL killed mid-run: one clear line, exit 2, nothing left behind', async () => {
     const { child, finished } = startCli(['-w', '8', '-n', '100000', '--mode', 'for-update']);
     const pid = child.pid ?? -1;
