@@ -11,16 +11,8 @@ import type { Scenario } from './scenarios/types.js';
 import { scheduledClient } from './scheduled-client.js';
 import { classifyPostgresError, sqlstateOf } from './sqlstate.js';
 import { StatementRunner } from './statements.js';
+import { workerConnection } from './worker-connection.js';
 import type { PostgresTarget } from './types.js';
-
-/** The worker's session settings, as the connection's `options` (like libpq's PGOPTIONS). */
-function sessionOptions({ schema, lockTimeoutMs, statementTimeoutMs }: PostgresTarget): string {
-  return [
-    `-c search_path=${schema}`,
-    ...(lockTimeoutMs > 0 ? [`-c lock_timeout=${lockTimeoutMs}`] : []),
-    ...(statementTimeoutMs > 0 ? [`-c statement_timeout=${statementTimeoutMs}`] : []),
-  ].join(' ');
-}
 
 /**
  * The error that broke the connection, when the driver reported it between queries: the next
@@ -84,21 +76,9 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
   const scenario = (await loadScenario(task.scenario, { name: 'postgres', scenarios: SCENARIOS })) as unknown as Scenario;
   const mode = findMode(scenario, task.mode);
   if (!mode) throw new Error(`scenario ${scenario.name} has no mode '${task.mode}'`);
-  const client = new pg.Client({
-    ...target.connection,
-    application_name: `race-rig worker ${task.index} ${target.schema}`,
-    options: sessionOptions(target),
-    // Behind the gate, the first critical statement must be on the wire before the gate opens;
-    // and a transaction's BEGIN and COMMIT travel with its statements (see StatementRunner).
-    pipeline: true,
-  } as pg.ClientConfig);
-  // Without a listener, a connection dropped between queries would crash the thread.
-  let connectionError: unknown;
-  client.on('error', (error) => {
-    connectionError ??= error;
-  });
+  const connection = await workerConnection(task, target, schedule !== null);
+  const { client } = connection;
   try {
-    await client.connect();
     const { client: scenarioClient, timeline, sql } = clientFor(client, task, target, schedule);
     const session = await scenario.worker({ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index, client: scenarioClient, sql });
     await session.warmUp?.();
@@ -110,14 +90,14 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
       session,
       retries: mode.retries,
       timeline,
-      classify: postgresClassifier(() => connectionError),
+      classify: postgresClassifier(() => connection.brokenBy()),
       rollback: () => scenarioClient.query('ROLLBACK').then(
         () => undefined,
         () => undefined,
       ),
       firstStatementAtMs: () => sql.firstServerTimeMs(),
       ...gateHooks(client, target),
-      close: () => client.end().catch(() => undefined),
+      close: () => connection.release(),
     };
   } catch (error) {
     await client.end().catch(() => undefined);
