@@ -144,11 +144,19 @@ export class ScheduleDriver {
    * puts the failure at the same point of every run of the schedule, whatever the machine's speed.
    */
   private async awaitDeadlockBroken(): Promise<void> {
+    await this.pollWaits(
+      () => deadlockCycle(this.waiting),
+      (cycle) => `workers ${cycle.join(', ')} waited for each other's locks for ${this.stepTimeoutMs} ms and the server broke no deadlock`,
+    );
+  }
+
+  /** Asks again about the workers `waiters` names, every DEADLOCK_POLL_MS, until it names none (or the step timeout). */
+  private async pollWaits(waiters: () => number[], stuck: (workers: readonly number[]) => string): Promise<void> {
     const deadline = performance.now() + this.stepTimeoutMs;
-    for (let cycle = deadlockCycle(this.waiting); cycle.length > 0 && !this.stopped; cycle = deadlockCycle(this.waiting)) {
-      if (performance.now() > deadline) throw new ExploreStuckError(`workers ${cycle.join(', ')} waited for each other's locks for ${this.stepTimeoutMs} ms and the server broke no deadlock`);
+    for (let workers = waiters(); workers.length > 0 && !this.stopped; workers = waiters()) {
+      if (performance.now() > deadline) throw new ExploreStuckError(stuck(workers));
       await sleep(DEADLOCK_POLL_MS);
-      await this.settle(cycle);
+      await this.settle(workers);
     }
   }
 
@@ -174,12 +182,11 @@ export class ScheduleDriver {
       await this.settle([blocked]);
       return;
     }
-    const deadline = performance.now() + this.stepTimeoutMs;
     const before = this.waiting.size;
-    while (!this.stopped && this.waiting.size === before) {
-      if (performance.now() > deadline) throw new ExploreStuckError(`workers ${[...this.waiting.keys()].join(', ')} waited for locks for ${this.stepTimeoutMs} ms and none was released`);
-      await sleep(DEADLOCK_POLL_MS);
-      await this.settle([...this.waiting.keys()]);
-    }
+    if (before === 0) throw new ExploreStuckError('no worker can take a step, and none waits for a lock');
+    await this.pollWaits(
+      () => (this.waiting.size === before ? [...this.waiting.keys()] : []),
+      (workers) => `workers ${workers.join(', ')} waited for locks for ${this.stepTimeoutMs} ms and none was released`,
+    );
   }
 }

@@ -17,8 +17,8 @@ function resultOf(event: TimelineEvent): string {
   return '';
 }
 
-function steps(run: ScheduleRun): ExploredStep[] {
-  const events = stepTimeline(run).filter((event) => event.sql !== null);
+function steps(run: ScheduleRun, timeline: readonly TimelineEvent[]): ExploredStep[] {
+  const events = timeline.filter((event) => event.sql !== null);
   return run.steps.map((step, index) => {
     const event = events.find((each) => each.startMs === index);
     return {
@@ -57,6 +57,7 @@ export function replayCommand(run: ScheduleRun): string {
 export function failingSchedule(minimal: ScheduleRun, found: ScheduleRun): FailingSchedule {
   const { workers, increments } = minimal.race.common;
   const replay = replayCommand(minimal);
+  const timeline = stepTimeline(minimal);
   return {
     id: minimal.id,
     workers,
@@ -65,8 +66,8 @@ export function failingSchedule(minimal: ScheduleRun, found: ScheduleRun): Faili
     message: `${minimal.result.invariant}: ${minimal.result.message}`,
     expected: minimal.result.expected,
     actual: minimal.result.actual,
-    steps: steps(minimal),
-    timeline: stepTimeline(minimal),
+    steps: steps(minimal, timeline),
+    timeline,
     spec: minimal.race.engine.name === 'postgres' ? scheduleSpec(minimal, replay) : null,
     switches: switchesOf(minimal.steps.map((step) => step.worker)),
     found: {

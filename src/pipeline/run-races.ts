@@ -86,13 +86,23 @@ export async function withPipeline<T>(
     throwIfAborted(signal);
     stage('database');
     const session = await openSession(first, started, signal, options, startPool);
-    const resizePool = async (workers: number) => {
-      await started.pool?.destroy();
-      started.pool = startPool(workers);
-      (context as { pool: WorkerPool }).pool = started.pool;
-      return started.pool;
+    const context: PipelineContext = {
+      session,
+      // The pool of the moment: resizePool replaces it, and the teardown ends whichever it is.
+      get pool() {
+        return started.pool as WorkerPool;
+      },
+      options,
+      signal,
+      stage,
+      current: started.current,
+      startedAt,
+      resizePool: async (workers) => {
+        await started.pool?.destroy();
+        started.pool = startPool(workers);
+        return started.pool;
+      },
     };
-    const context: PipelineContext = { session, pool: started.pool as WorkerPool, options, signal, stage, current: started.current, startedAt, resizePool };
     value = await body(context);
   } catch (error) {
     // Once interrupted, whatever broke next (a server that got the terminal's Ctrl-C too, say) is a consequence.

@@ -1,16 +1,13 @@
 import type pg from 'pg';
 import type { LockWait } from '../../protocol.js';
+import { tablesIn } from './schema.js';
 import type { RunSchema } from './schema.js';
 
 /* What `race-rig explore` asks of the server besides the race: who waits for whom, and the set-up's tables. */
 
 /** `DROP TABLE` for the tables the set-up created, as a spec's teardown drops them. */
 export async function dropTablesSql(admin: pg.ClientBase, schema: RunSchema): Promise<string[]> {
-  const { rows } = await admin.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY c.oid`,
-    [schema.name],
-  );
-  const created = rows.map((row) => row.name).filter((name) => !schema.tablesBefore.has(name));
+  const created = [...(await tablesIn(admin, schema.name))].filter((name) => !schema.tablesBefore.has(name));
   return created.length === 0 ? [] : [`DROP TABLE IF EXISTS ${created.map((name) => `"${name.replaceAll('"', '""')}"`).join(', ')} CASCADE`];
 }
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { forward } from '../forward.js';
 
 /** A parameter as an SQL literal: numbers and booleans bare, everything else quoted (the server casts it as `$n` would be). */
 export function sqlLiteral(value: unknown): string {
@@ -19,20 +20,20 @@ export function inlineValues(text: string, values: readonly unknown[]): string {
   });
 }
 
+/** The text and parameters of a `client.query(…)` call, whichever form it took; a null text for a submittable (a cursor). */
+export function queryStatement(first: unknown, second?: unknown): { text: string | null; values: unknown[] } {
+  if (typeof first === 'string') return { text: first, values: Array.isArray(second) ? second : [] };
+  const config = first as { text?: unknown; values?: unknown } | null;
+  const values = Array.isArray(config?.values) ? config.values : Array.isArray(second) ? second : [];
+  return { text: typeof config?.text === 'string' ? config.text : null, values };
+}
+
 /** The client, its every query also noted in `script` as literal SQL (the set-up and verification an exported spec repeats). */
 export function recordingClient(client: pg.Client, script: string[]): pg.Client {
-  const query = (first: unknown, second?: unknown, ...rest: unknown[]) => {
-    const config = first as { text?: unknown; values?: unknown };
-    const text = typeof first === 'string' ? first : typeof config?.text === 'string' ? config.text : null;
-    const values = Array.isArray(second) ? second : Array.isArray(config?.values) ? config.values : [];
+  const query = (...args: unknown[]) => {
+    const { text, values } = queryStatement(args[0], args[1]);
     if (text !== null) script.push(inlineValues(text.trim(), values));
-    return (client.query as (...args: unknown[]) => unknown).call(client, first, second, ...rest);
+    return (client.query as (...all: unknown[]) => unknown).apply(client, args);
   };
-  return new Proxy(client, {
-    get(target, property) {
-      if (property === 'query') return query;
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return forward(client, (property) => (property === 'query' ? query : undefined));
 }

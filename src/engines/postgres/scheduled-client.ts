@@ -1,17 +1,12 @@
 import type pg from 'pg';
 import type { ScheduleGate } from '../../sync/schedule.js';
+import { forward } from '../forward.js';
+import { queryStatement } from './literal-sql.js';
 import { wallClockMs } from '../../timeline/recorder.js';
 import type { TimelineRecorder } from '../../timeline/recorder.js';
 
 type QueryArgs = [unknown, unknown?, unknown?];
 type Callback = (error: Error | null, result?: pg.QueryResult) => void;
-
-function statementOf([first, second]: QueryArgs): { text: string; values: unknown[] } {
-  if (typeof first === 'string') return { text: first, values: Array.isArray(second) ? second : [] };
-  const config = first as { text?: unknown; values?: unknown };
-  const values = Array.isArray(config.values) ? config.values : Array.isArray(second) ? second : [];
-  return { text: typeof config.text === 'string' ? config.text : String(first), values };
-}
 
 /**
  * The worker's client as `explore` hands it to the scenario and the rig: every `query` (the
@@ -24,7 +19,8 @@ export function scheduledClient(client: pg.Client, gate: ScheduleGate, recorder:
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
 
   const send = async (args: QueryArgs): Promise<pg.QueryResult> => {
-    const { text, values } = statementOf(args);
+    const { text: given, values } = queryStatement(args[0], args[1]);
+    const text = given ?? '';
     gate.park({ text, values });
     const startMs = wallClockMs();
     try {
@@ -48,11 +44,5 @@ export function scheduledClient(client: pg.Client, gate: ScheduleGate, recorder:
     return undefined;
   };
 
-  return new Proxy(client, {
-    get(target, property) {
-      if (property === 'query') return query;
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return forward(client, (property) => (property === 'query' ? query : undefined));
 }

@@ -21,10 +21,10 @@ function generatedName(): string {
   return `race_rig_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
 
-async function tablesIn(db: pg.ClientBase, schema: string): Promise<Set<string>> {
+export async function tablesIn(db: pg.ClientBase, schema: string): Promise<Set<string>> {
   const { rows } = await db.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`,
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY c.oid`,
     [schema],
   );
   return new Set(rows.map((row) => row.name));

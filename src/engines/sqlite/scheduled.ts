@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { forward } from '../forward.js';
 import type { ScheduleGate } from '../../sync/schedule.js';
 import { SharedMutex } from '../../sync/mutex.js';
 import { wallClockMs } from '../../timeline/recorder.js';
@@ -11,23 +12,6 @@ type Method = (...args: unknown[]) => unknown;
 
 /** SQLite answered "busy" (another connection holds the lock): under explore, the statement waits for its turn again. */
 const isBusy = (error: unknown) => (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
-
-/** Forwards everything to `target`, methods bound to it (and chained ones, `pluck()`, returning the proxy), but `override`. */
-function forward<T extends object>(target: T, override: (property: string | symbol, proxy: T) => unknown): T {
-  const proxy: T = new Proxy(target, {
-    get(object, property) {
-      const replaced = override(property, proxy);
-      if (replaced !== undefined) return replaced;
-      const value = Reflect.get(object, property, object) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        const result = (value as Method).apply(object, args);
-        return result === object ? proxy : result;
-      };
-    },
-  });
-  return proxy;
-}
 
 function recordOutcome(recorder: TimelineRecorder, text: string, values: unknown[], startMs: number, result: unknown): void {
   const row = typeof result === 'object' && result !== null && !('changes' in result) ? (result as Record<string, unknown>) : result === undefined ? undefined : { value: result };
