@@ -74,7 +74,8 @@ function commandName(kind: string, values: CliValues): string {
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   // Known before parsing, so that even a message about a mistyped URL cannot show its password.
-  const secrets = [...argv.map((token) => token.replace(/^--db=/, '')), io.env.DATABASE_URL ?? '']
+  const urlVariables = Object.values(ENGINES).flatMap((engine) => (engine.urlVariable ? [io.env[engine.urlVariable] ?? ''] : []));
+  const secrets = [...argv.map((token) => token.replace(/^--db=/, '')), ...urlVariables]
     .map(passwordOf)
     .filter((password): password is string => password !== null);
   const scrub = (text: string) => scrubSecrets(text, secrets);

@@ -52,16 +52,13 @@ export const CLI_OPTIONS = optionTable({
 
 /** Every option the command line takes, in the order --help and the docs list them, by API name. */
 export function allOptions(): [string, OptionSpec][] {
-  return [
-    ...Object.entries(ENGINE_OPTION),
-    ...Object.entries(COMMON_OPTIONS),
-    ...Object.values(ENGINES).flatMap((engine) => Object.entries(engine.options as Record<string, OptionSpec>)),
-    ...Object.entries(EXPLORE_OPTIONS),
-    ...Object.entries(CLI_OPTIONS),
-  ];
+  // A flag several engines share (--db) is one entry of each of their tables: listed once.
+  const engineOptions = new Map(Object.values(ENGINES).flatMap((engine) => Object.entries(engine.options as Record<string, OptionSpec>)));
+  return [...Object.entries(ENGINE_OPTION), ...Object.entries(COMMON_OPTIONS), ...engineOptions, ...Object.entries(EXPLORE_OPTIONS), ...Object.entries(CLI_OPTIONS)];
 }
 
-/** The engine whose flag this is, if any. */
+/** The engines whose flag this is ("postgres, mysql"), or null for a flag of every engine. */
 export function engineOf(key: string): string | null {
-  return Object.values(ENGINES).find((engine) => Object.hasOwn(engine.options, key))?.name ?? null;
+  const engines = Object.values(ENGINES).filter((engine) => Object.hasOwn(engine.options, key));
+  return engines.length > 0 ? engines.map((engine) => engine.name).join(', ') : null;
 }

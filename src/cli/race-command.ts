@@ -36,13 +36,13 @@ export interface RaceCommandIo {
 
 /**
  * The race options of a command line: everything that is not the CLI's own flag. `--db` falls
- * back to $DATABASE_URL on an engine that takes it; --html records a timeline where the engine can.
+ * back to the engine's variable ($DATABASE_URL, $MYSQL_URL); --html records a timeline where the engine can.
  */
 export function raceOptionsOf(values: CliValues, io: Pick<RaceCommandIo, 'env' | 'hooks'>): RaceOptions {
   const race = Object.fromEntries(Object.entries(values).filter(([key]) => !Object.hasOwn(CLI_OPTIONS, key))) as RaceOptions;
   const engine = engineNamed(race.engine ?? DEFAULT_ENGINE);
   const takes = (key: string) => Object.hasOwn(engine.options, key);
-  const db = race.db ?? (takes('db') ? io.env.DATABASE_URL || undefined : undefined);
+  const db = race.db ?? (engine.urlVariable ? io.env[engine.urlVariable] || undefined : undefined);
   const timeline = race.timeline || (values.html !== undefined && takes('timeline')) || undefined;
   return { ...race, ...(db === undefined ? {} : { db }), ...(timeline === undefined ? {} : { timeline }), ...io.hooks };
 }

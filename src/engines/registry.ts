@@ -1,3 +1,4 @@
+import { mysqlEngine } from './mysql/engine.js';
 import { postgresEngine } from './postgres/engine.js';
 import { sqliteEngine } from './sqlite/engine.js';
 
@@ -8,6 +9,7 @@ import { sqliteEngine } from './sqlite/engine.js';
 export const ENGINES = {
   postgres: postgresEngine,
   sqlite: sqliteEngine,
+  mysql: mysqlEngine,
 } as const;
 
 export type EngineName = keyof typeof ENGINES;

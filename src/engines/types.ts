@@ -20,6 +20,10 @@ export interface Engine<Settings = unknown, Options extends OptionTable = Option
   readonly options: Options;
   /** Built-in scenarios by name; module scenarios name their engine (`engine: 'sqlite'`, default postgres). */
   readonly scenarios: Readonly<Record<string, AnyScenario>>;
+  /** Whether `race-rig explore` can schedule its workers statement by statement (its worker honours a ScheduleGate). */
+  readonly explores: boolean;
+  /** The environment variable `--db` falls back to on the command line (DATABASE_URL), for an engine with a server. */
+  readonly urlVariable?: string;
   /**
    * Checks the engine's own options (by API name, as given) against the common ones. The result
    * holds a resolved value for every key of `options` (echoed in every result) and may hold more.

@@ -37,7 +37,8 @@ function refuseForeignOptions(engine: Engine, options: RaceOptions): void {
     .filter((other) => other.name !== engine.name)
     .flatMap((other) => Object.entries(other.options as Record<string, OptionSpec>))
     .filter(([key]) => isGiven(given[key]) && !Object.hasOwn(engine.options, key))
-    .map(([, spec]) => `--${spec.flag}`);
+    .map(([, spec]) => `--${spec.flag}`)
+    .filter((flag, index, flags) => flags.indexOf(flag) === index);
   if (foreign.length > 0) throw new InvalidOptionError(`${foreign.join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to --engine ${engine.name}`);
 }
 
@@ -91,7 +92,8 @@ function echoOf(base: RaceBase, mode: ModeSpec, common: CommonSettings, settings
   for (const engine of Object.values(ENGINES)) {
     for (const [key, spec] of Object.entries(engine.options as Record<string, OptionSpec>)) {
       if (spec.echo === false) continue;
-      echo[key] = engine.name === base.engine.name ? (settings as Record<string, unknown>)[key] : offValue(spec);
+      // A flag several engines share (--gate) is the run's engine's own.
+      echo[key] = Object.hasOwn(base.engine.options, key) ? (settings as Record<string, unknown>)[key] : offValue(spec);
     }
   }
   return echo as OptionsEcho;

@@ -127,7 +127,17 @@ function latencyTable(result: RaceResult): string {
 
 export function databaseLabel(result: RaceResult): string {
   const { engine, serverVersion } = result.database;
-  return engine === 'sqlite' ? `SQLite ${serverVersion} (journal ${result.options.journal ?? 'delete'})` : `PostgreSQL ${serverVersion} (${engine})`;
+  if (engine === 'sqlite') return `SQLite ${serverVersion} (journal ${result.options.journal ?? 'delete'})`;
+  if (result.options.engine === 'mysql') return `${serverVersion.includes('MariaDB') ? 'MariaDB' : 'MySQL'} ${serverVersion} (${engine})`;
+  return `PostgreSQL ${serverVersion} (${engine})`;
+}
+
+/** Where the run's data was: the file, or the server and the run's schema (a database of its own on MySQL). */
+function placeLine(result: RaceResult): string {
+  const { url, schema, schemaKept } = result.database;
+  const kept = schemaKept ? ' (kept)' : '';
+  if (result.database.engine === 'sqlite') return `file ${url}${kept}`;
+  return result.options.engine === 'mysql' ? `server ${url}  database ${schema}${kept}` : `database ${url}  schema ${schema}${kept}`;
 }
 
 /** The human-readable report of one run, as a string (the CLI prints it). */
@@ -138,11 +148,7 @@ export function formatResult(result: RaceResult, { color }: FormatOptions): stri
       `race-rig  ${result.scenario}/${result.mode}  ${result.workers} workers × ${integer.format(result.increments)} ` +
         `${result.unit}${result.increments === 1 ? '' : 's'}  on ${databaseLabel(result)}`,
     ),
-    paint.dim(
-      result.database.engine === 'sqlite'
-        ? `file ${result.database.url}${result.database.schemaKept ? ' (kept)' : ''}`
-        : `database ${result.database.url}  schema ${result.database.schema}${result.database.schemaKept ? ' (kept)' : ''}`,
-    ),
+    paint.dim(placeLine(result)),
     '',
     verdictLine(result, paint),
     '',

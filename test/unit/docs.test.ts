@@ -74,12 +74,11 @@ describe('README.md and docs/', () => {
     }
   });
 
-  it('lists exactly the modes of every scenario (docs/scenarios.md, docs/sqlite.md)', async () => {
-    const scenarios = await read('docs/scenarios.md');
-    const sqlite = await read('docs/sqlite.md');
+  it('lists exactly the modes of every scenario (docs/scenarios.md, docs/sqlite.md, docs/mysql.md)', async () => {
+    const pages: Record<string, string> = { postgres: await read('docs/scenarios.md'), sqlite: await read('docs/sqlite.md'), mysql: await read('docs/mysql.md') };
     for (const engine of Object.values(ENGINES)) {
       for (const scenario of Object.values(engine.scenarios)) {
-        const [text, heading] = engine.name === 'postgres' ? [scenarios, new RegExp(`^## ${scenario.name}\\b`, 'm')] : [sqlite, /^## Modes/m];
+        const [text, heading] = [pages[engine.name] ?? '', engine.name === 'sqlite' ? /^## Modes/m : new RegExp(`^## ${scenario.name}\\b`, 'm')];
         const listed = tableAfter(text, heading).map((row) => /^`([^`]+)`$/.exec(row[0] ?? '')?.[1]);
         expect(listed, `${engine.name}/${scenario.name}`).toEqual(scenario.modes.map((mode) => mode.name));
       }

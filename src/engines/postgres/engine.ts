@@ -9,7 +9,9 @@ export const postgresEngine: Engine<PostgresSettings, typeof POSTGRES_OPTIONS> =
   name: 'postgres',
   summary: 'PostgreSQL: an embedded server started for the run, or yours with --db; each run in a schema of its own',
   options: POSTGRES_OPTIONS,
+  explores: true,
   scenarios: SCENARIOS,
+  urlVariable: 'DATABASE_URL',
   resolve: resolvePostgres,
   open: (request) => openPostgresSession({ ...request, clients: request.common.workers }),
 };

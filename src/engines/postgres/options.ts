@@ -2,25 +2,12 @@ import { InvalidOptionError } from '../../errors.js';
 import { MAX_TIMEOUT_MS } from '../../options/common.js';
 import type { CommonSettings } from '../../options/common.js';
 import { optionTable, RACE_COMMANDS, RELEASE_COMMANDS, resolveValues } from '../../options/define.js';
+import { SERVER_OPTIONS } from '../../options/server.js';
 import { checkDatabaseUrl } from './external.js';
 
 /** PostgreSQL's own flags. */
 export const POSTGRES_OPTIONS = optionTable({
-  db: {
-    flag: 'db',
-    type: 'string',
-    describe: 'postgres:// URL of an existing server',
-    defaultText: '$DATABASE_URL, else an embedded PostgreSQL',
-    commands: ['run', 'compare', 'explore', 'spec', 'isolation'],
-    echo: false,
-  },
-  gate: {
-    flag: 'gate',
-    type: 'boolean',
-    default: true,
-    describe: "hold every worker's first statement at a server-side gate and open it for all at once; --no-gate: the barrier alone",
-    commands: RELEASE_COMMANDS,
-  },
+  ...SERVER_OPTIONS,
   schema: { flag: 'schema', type: 'string', describe: 'work in this schema (created if missing)', defaultText: 'a fresh race_rig_… schema', commands: RACE_COMMANDS },
   reuseSchema: { flag: 'reuse-schema', type: 'boolean', default: false, describe: 'allow --schema to be one race-rig did not create', commands: RACE_COMMANDS },
   statementTimeoutMs: {

@@ -4,7 +4,8 @@ import type { VerifyContext } from '../../scenarios/types.js';
 import { runStep } from '../step.js';
 import type { PlannedRun, PreparedRun } from '../types.js';
 import { connectForCleanup, terminateWorkerBackends } from './connect.js';
-import { closeGate, newGateKey, openGateWhenFull, removeGate } from './gate.js';
+import { openGateWhenFull } from '../gate-opening.js';
+import { closeGate, newGateKey, postgresGate, removeGate } from './gate.js';
 import { dropTablesSql, lockWaits } from './explore-queries.js';
 import { recordingClient } from './literal-sql.js';
 import { RunSnapshot } from './reset.js';
@@ -116,7 +117,7 @@ export async function preparePostgresRun(parts: SessionParts, run: PlannedRun): 
       warnings,
       schema: schema.name,
       kept: run.keep,
-      ...(gate ? { afterRelease: () => openGateWhenFull(admin, gate, run.context.workers, run.barrierTimeoutMs) } : {}),
+      ...(gate ? { afterRelease: () => openGateWhenFull(postgresGate(admin, gate), gate.hold, run.context.workers, run.barrierTimeoutMs) } : {}),
       verify: (context) => {
         // Explore verifies the same data again after each reset: the script keeps the last verification.
         script?.verify.splice(0);

@@ -9,6 +9,7 @@ export const sqliteEngine: Engine<SqliteSettings, typeof SQLITE_OPTIONS> = {
   name: 'sqlite',
   summary: 'SQLite: one file (a temp file, or --file), a connection per worker thread',
   options: SQLITE_OPTIONS,
+  explores: true,
   scenarios: SQLITE_SCENARIOS,
   resolve: resolveSqlite,
   open: openSqliteSession,

@@ -1,0 +1,111 @@
+import { performance } from 'node:perf_hooks';
+import mysql from 'mysql2/promise';
+import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+
+/**
+ * The server's clock in epoch milliseconds with microsecond fraction, as column `t`. NOW(6) is
+ * the time the statement began, on MySQL and MariaDB alike: the server-side start of the
+ * critical section, which the start spread is measured on.
+ */
+export const SERVER_NOW_MS = 'UNIX_TIMESTAMP(NOW(6)) * 1000 AS t';
+
+type Row = Record<string, unknown>;
+
+const BEGIN = /^\s*(START\s+TRANSACTION|BEGIN)\b/i;
+/** A statement's parameters (mysql2 sends them as they are; the gate's query writes them in). */
+export type Values = readonly (string | number | boolean | null)[];
+
+/** What travels in front of the next statement: the gate's SQL, and the thread's hold once both are sent. */
+interface Carried {
+  readonly prefix: string;
+  readonly hold: () => void;
+}
+
+/**
+ * Runs a worker's statements as prepared statements on its own connection (mysql2's `execute`
+ * prepares each text once per connection, during warm-up, then only executes it). The MySQL
+ * protocol answers one command at a time, so nothing is pipelined; the one exception is the
+ * gate, sent as one multi-statement query together with the first critical statement.
+ */
+export class MysqlStatements {
+  private firstServerTime: number | null = null;
+  private carried: Carried | null = null;
+  /** A `START TRANSACTION` not sent yet: it goes out with the next statement (behind the gate, in one query). */
+  private pendingBegin: string | null = null;
+
+  constructor(private readonly connection: Connection) {}
+
+  /** Select this (`SELECT …, ${'$'}{sql.serverNow} FROM …`) in the critical section's first statement. */
+  get serverNow(): string {
+    return SERVER_NOW_MS;
+  }
+
+  /** A statement without parameters (`START TRANSACTION`, `COMMIT`), over the text protocol. */
+  async simple(text: string): Promise<void> {
+    if (BEGIN.test(text) && this.pendingBegin === null) {
+      this.pendingBegin = text;
+      return;
+    }
+    await this.send(text, []);
+  }
+
+  /** Runs a statement and returns how many rows it changed (affectedRows). */
+  async run(text: string, values: Values): Promise<number> {
+    const result = (await this.send(text, values)) as ResultSetHeader;
+    return result.affectedRows;
+  }
+
+  async row<T extends Row>(text: string, values: Values): Promise<T | undefined> {
+    const rows = (await this.send(text, values)) as RowDataPacket[];
+    const row = rows[0] as T | undefined;
+    if (this.firstServerTime === null && typeof row?.t === 'number') this.firstServerTime = row.t;
+    return row;
+  }
+
+  /** As `row`, and how long the statement took (a lock wait shows up here). */
+  async timedRow<T extends Row>(text: string, values: Values): Promise<{ row: T | undefined; ms: number }> {
+    const started = performance.now();
+    const row = await this.row<T>(text, values);
+    return { row, ms: performance.now() - started };
+  }
+
+  /** Server clock (epoch ms) of the first statement since `resetServerTime` that selected `SERVER_NOW_MS`. */
+  firstServerTimeMs(): number | null {
+    return this.firstServerTime;
+  }
+
+  /** Forgets the warm-up's statements, so the next one marks the start of the race. */
+  resetServerTime(): void {
+    this.firstServerTime = null;
+  }
+
+  /**
+   * The next statement goes out behind `prefix` (the gate), in one query, and `hold` runs as soon
+   * as that query is on the wire (mysql2 writes it to the socket before query() returns).
+   */
+  carry(prefix: string, hold: () => void): void {
+    this.carried = { prefix, hold };
+  }
+
+  private async send(text: string, values: Values): Promise<unknown> {
+    const begin = this.pendingBegin;
+    this.pendingBegin = null;
+    if (this.carried) return this.sendCarried(this.carried, begin, text, values);
+    if (begin) await this.connection.query(begin);
+    const [result] = values.length === 0 ? await this.connection.query(text) : await this.connection.execute(text, [...values]);
+    return result;
+  }
+
+  private async sendCarried(carried: Carried, begin: string | null, text: string, values: Values): Promise<unknown> {
+    this.carried = null;
+    const pending = this.connection.query([carried.prefix, ...(begin ? [begin] : []), mysql.format(text, [...values])].join('; '));
+    carried.hold();
+    const [results] = (await pending) as unknown as [unknown[][]];
+    const result = results.at(-1);
+    // A statement that selects no clock (an UPDATE) starts when the gate's sleep ends: the gate's row says when.
+    const own = Array.isArray(result) ? (result[0] as Row | undefined)?.t : undefined;
+    const gate = (results[0]?.[0] as Row | undefined)?.t;
+    if (typeof own !== 'number' && typeof gate === 'number') this.firstServerTime ??= gate;
+    return result;
+  }
+}
