@@ -3,6 +3,8 @@ export { runComparison, runRace, runRepeatedRace } from './pipeline/api.js';
 export type { ComparisonOptions, ComparisonResult } from './pipeline/api.js';
 export { startEmbeddedPostgres } from './engines/postgres/embedded.js';
 export type { EmbeddedServer } from './engines/postgres/embedded.js';
+export { startThrowawayMysqlServer } from './engines/mysql/throwaway-api.js';
+export type { ThrowawayMysql } from './engines/mysql/throwaway-api.js';
 export { ENGINES } from './engines/registry.js';
 export type { Engine, EngineSession, EngineWorker, PreparedRun, StartKind } from './engines/types.js';
 export { COMMON_OPTIONS } from './options/common.js';
@@ -22,6 +24,8 @@ export type { AttemptResult, Expectation, ModeSpec, RunContext, ScenarioDefiniti
 export { countVerification } from './scenarios/types.js';
 export type { Scenario, WorkerContext } from './engines/postgres/scenarios/types.js';
 export type { SqliteScenario, SqliteWorkerContext } from './engines/sqlite/types.js';
+export type { MysqlScenario, MysqlWorkerContext } from './engines/mysql/types.js';
+export type { MysqlStatements } from './engines/mysql/statements.js';
 export { SCENARIOS } from './engines/postgres/scenarios/index.js';
 export { intParam, pick } from './scenarios/helpers.js';
 export { hasSqlstate } from './engines/postgres/sqlstate.js';

@@ -13,9 +13,9 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** The environment of a CLI run: no DATABASE_URL unless the test sets one, no colours. */
+/** The environment of a CLI run: no DATABASE_URL or MYSQL_URL unless the test sets one, no colours. */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _ignored, FORCE_COLOR: _noColor, ...rest } = process.env;
+  const { DATABASE_URL: _ignored, MYSQL_URL: _ignoredToo, FORCE_COLOR: _noColor, ...rest } = process.env;
   return { ...rest, NO_COLOR: '1', ...extra };
 }
 

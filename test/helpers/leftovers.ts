@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * What is left of a run. A run's directory is named after the process that ran it
- * (`race-rig-<pid>-…`, `race-rig-sqlite-<pid>-…`), and everything it starts works in that
+ * (`race-rig-<pid>-…`, `race-rig-sqlite-<pid>-…`, `race-rig-mysql-<pid>-…`), and everything it starts works in that
  * directory or names it in its command line, so a test can tell its own run's leftovers from
  * whatever else the machine runs (the suite's shared server, other runs, other suites).
  */
@@ -40,7 +40,7 @@ function processesMarkedBy(marks: readonly string[]): string[] {
 
 /** What is left of the runs of the process `pid`: the CLI's pid, or process.pid for runs in this process. */
 export function leftoversOfRun(pid: number): Leftovers {
-  const names = [`race-rig-${pid}-`, `race-rig-sqlite-${pid}-`];
+  const names = [`race-rig-${pid}-`, `race-rig-sqlite-${pid}-`, `race-rig-mysql-${pid}-`];
   const dirs = readdirSync(tmpdir())
     .filter((name) => names.some((start) => name.startsWith(start)))
     .map((name) => join(tmpdir(), name))

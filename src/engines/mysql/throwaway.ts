@@ -98,8 +98,15 @@ async function createTcpUser(socketPath: string, password: string): Promise<void
  * new run directory (see createRunDir: whatever works in it is stopped and it is deleted however
  * the rig ends), a private socket, loopback TCP on a free port, sized for `maxConnections`.
  */
-export async function startThrowawayMysql({ maxConnections, log = () => {} }: { maxConnections: number; log?: (line: string) => void }): Promise<MysqlServer & { readonly tcpUrl: string }> {
-  const binaries = findMysqlBinaries();
+export async function startThrowawayMysql({
+  maxConnections,
+  log = () => {},
+  binaries = findMysqlBinaries(),
+}: {
+  maxConnections: number;
+  log?: (line: string) => void;
+  binaries?: MysqlBinaries | null;
+}): Promise<MysqlServer & { readonly tcpUrl: string }> {
   if (!binaries) throw new DatabaseError(NO_MYSQL_SERVER);
   const runDir = createRunDir({ prefix: 'race-rig-mysql', log });
   const dataDir = join(runDir.path, 'data');

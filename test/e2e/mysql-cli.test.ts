@@ -1,0 +1,82 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { runCli, startCli } from '../helpers/cli.js';
+import { onStderrLine } from '../helpers/embedded-run.js';
+import { leftoversAfter, leftoversOfDir, leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
+import { describeOnMysql, testMysqlUrl } from '../helpers/mysql.js';
+
+/** How long a killed rig's watchdog may take to stop the server and delete its directory. */
+const WATCHDOG_GRACE_MS = 15_000;
+
+function runDirIn(stderr: string): string {
+  return /^race-rig: run directory (.+)$/m.exec(stderr)?.[1] ?? '';
+}
+
+describeOnMysql('--engine mysql from the command line', () => {
+  it('with no --db, starts a throwaway MariaDB, races on it, and leaves nothing behind', async () => {
+    const run = await runCli(['--engine', 'mysql', '--verbose', '-w', '10', '-n', '50', '--mode', 'repeatable-read', '--json']);
+    const result = JSON.parse(run.stdout);
+    const dir = runDirIn(run.stderr);
+
+    expect(run.code).toBe(0);
+    expect(dir.startsWith(join(tmpdir(), `race-rig-mysql-${run.pid}-`))).toBe(true);
+    expect(result).toMatchObject({ verdict: 'RACE', database: { engine: 'embedded', serverVersion: expect.stringMatching(/MariaDB|^\d/) }, options: { engine: 'mysql', gate: true } });
+    expect(result.database.url).toBe(`mysql://root@localhost/?socket=${dir}/mysqld.sock`);
+    expect(leftoversOfRun(run.pid)).toEqual(NOTHING_LEFT);
+  });
+
+  it.each([
+    ['while the server starts', /^race-rig: starting .*(mariadbd|mysqld) \(pid \d+\)/],
+    ['during the race', /^race-rig: race: all 10 workers released/],
+  ])('killed outright (SIGKILL) %s, leaves nothing behind', async (_instant, line) => {
+    const { child, finished } = startCli(['--engine', 'mysql', '--verbose', '-w', '10', '-n', '100000', '--mode', 'for-update']);
+    const pid = child.pid ?? -1;
+    let seen: string[] = [];
+    await onStderrLine(child, line, () => {
+      seen = leftoversOfRun(pid).processes;
+      child.kill('SIGKILL');
+    });
+    const run = await finished;
+    const dir = runDirIn(run.stderr);
+
+    expect(seen.some((entry) => /mariadbd|mysqld/.test(entry))).toBe(true);
+    expect(await leftoversAfter(() => ({ dirs: [...leftoversOfRun(pid).dirs, ...leftoversOfDir(dir).dirs], processes: leftoversOfDir(dir).processes }), WATCHDOG_GRACE_MS)).toEqual(NOTHING_LEFT);
+  });
+
+  it('SIGTERM during the race: exit 143, the server stopped, nothing left behind', async () => {
+    const { child, finished } = startCli(['--engine', 'mysql', '--verbose', '-w', '10', '-n', '100000', '--mode', 'for-update']);
+    const pid = child.pid ?? -1;
+    await onStderrLine(child, /^race-rig: race: all 10 workers released/, () => setTimeout(() => child.kill('SIGTERM'), 500));
+    const run = await finished;
+
+    expect(run.code).toBe(143);
+    expect(run.stderr).toMatch(/^race-rig: interrupted by SIGTERM; cleaned up$/m);
+    expect(leftoversOfRun(pid)).toEqual(NOTHING_LEFT);
+  });
+
+  it('$MYSQL_URL is the server when --db is not given, and its password is never printed', async () => {
+    const url = testMysqlUrl() ?? '';
+    const password = decodeURIComponent(new URL(url).password);
+    const run = await runCli(['--engine', 'mysql', '-w', '4', '-n', '20', '--mode', 'inplace'], { ...process.env, MYSQL_URL: url, NO_COLOR: '1' });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/CORRECT/);
+    expect(run.stdout).toContain('server mysql://race_rig:***@127.0.0.1:');
+    expect(run.stdout + run.stderr).not.toContain(password);
+  });
+
+  it('a postgres:// --db on --engine mysql is refused in one line, exit 2', async () => {
+    const run = await runCli(['--engine', 'mysql', '--db', 'postgres://u:secret@localhost/db']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('race-rig: --db must start with mysql:// or mariadb:// on --engine mysql (got postgres://…)\n');
+  });
+
+  it('explore is refused on MySQL for now, in one line, exit 2', async () => {
+    const run = await runCli(['explore', '--engine', 'mysql']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('race-rig: race-rig explore does not run on --engine mysql yet; race it with race-rig or race-rig compare\n');
+  });
+});
