@@ -9,7 +9,7 @@ export const mysqlEngine: Engine<MysqlSettings, typeof MYSQL_OPTIONS> = {
   name: 'mysql',
   summary: 'MySQL or MariaDB (InnoDB): a throwaway server from the installed mariadbd, or yours with --db; each run in a database of its own',
   options: MYSQL_OPTIONS,
-  explores: false,
+  explores: true,
   scenarios: MYSQL_SCENARIOS,
   urlVariable: 'MYSQL_URL',
   resolve: resolveMysql,

@@ -6,7 +6,9 @@ import { openGateWhenFull } from '../gate-opening.js';
 import { runStep } from '../step.js';
 import type { PlannedRun, PreparedRun } from '../types.js';
 import { connectMysql } from './connect.js';
+import { errnoOf } from './errors.js';
 import { closeMysqlGate, mysqlGate, newMysqlGate } from './gate.js';
+import type { InnodbLockWaits } from './lock-waits.js';
 import type { MysqlSettings } from './options.js';
 import type { MysqlGate, MysqlScenario, MysqlServer, MysqlTarget } from './types.js';
 
@@ -14,18 +16,24 @@ export interface SessionParts {
   readonly server: MysqlServer;
   readonly admin: Connection;
   readonly settings: MysqlSettings;
+  /** Who waits for whom, for explore (asked on the coordinator's connection). */
+  readonly locks: InnodbLockWaits;
 }
+
+/** Access denied to a database, and to an operation that needs a privilege the user lacks. */
+const ER_DBACCESS_DENIED = 1044;
+const ER_SPECIFIC_ACCESS_DENIED = 1227;
 
 /** Clean-up must never hang: it gives up on a metadata lock it cannot get within this. */
 const CLEANUP_LOCK_WAIT_S = 5;
 
-/** Ends the run's connections still there (a worker cut off mid-statement), then drops its database. */
-async function dropDatabase(server: MysqlServer, database: string): Promise<string[]> {
+/** Ends the run's connections still there (a worker cut off mid-statement; not the coordinator's, `keep`), then drops its database. */
+async function dropDatabase(server: MysqlServer, database: string, keep: number | undefined): Promise<string[]> {
   try {
     const db = await connectMysql(server.connection, server.displayUrl);
     try {
       await db.query(`SET SESSION lock_wait_timeout = ${CLEANUP_LOCK_WAIT_S}`);
-      const [rows] = await db.query<RowDataPacket[]>('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', [database]);
+      const [rows] = await db.query<RowDataPacket[]>('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID NOT IN (CONNECTION_ID(), ?)', [database, keep ?? 0]);
       for (const { id } of rows) await db.query(`KILL ${Number(id)}`).catch(() => undefined);
       await db.query(`DROP DATABASE IF EXISTS \`${database}\``);
     } finally {
@@ -44,7 +52,8 @@ async function createDatabase(admin: Connection, signal: AbortSignal): Promise<s
   try {
     await runStep('creating the run database', () => admin.query(`CREATE DATABASE \`${database}\``), signal);
   } catch (error) {
-    throw new DatabaseError(`${errorMessage(error)}; the user in --db needs the CREATE privilege (GRANT CREATE ON *.* …): each run works in a database of its own`);
+    const denied = [ER_DBACCESS_DENIED, ER_SPECIFIC_ACCESS_DENIED].includes(errnoOf((error as Error).cause) ?? 0);
+    throw denied ? new DatabaseError(`${errorMessage(error)}; the user in --db needs the CREATE privilege (GRANT CREATE ON *.* …): each run works in a database of its own`) : error;
   }
   await admin.query(`USE \`${database}\``);
   return database;
@@ -89,7 +98,7 @@ export async function prepareMysqlRun(parts: SessionParts, run: PlannedRun): Pro
   let open: OpenGate | null = null;
   const drop = () => {
     open?.connection.destroy();
-    return run.keep ? Promise.resolve([]) : dropDatabase(server, database);
+    return run.keep ? Promise.resolve([]) : dropDatabase(server, database, admin.threadId ?? undefined);
   };
   try {
     await runStep(`setting up ${scenario.name}`, async () => scenario.setup(admin, run.context), run.signal);
@@ -105,6 +114,7 @@ export async function prepareMysqlRun(parts: SessionParts, run: PlannedRun): Pro
       kept: run.keep,
       ...(gate ? { afterRelease: () => openGateWhenFull(mysqlGate(gate.connection), gate.gate.hold, run.context.workers, run.barrierTimeoutMs) } : {}),
       verify: (context) => verifyRun(scenario, admin, run, context, gate),
+      lockWaits: (ids, among) => parts.locks.lockWaits(ids, among),
       drop,
     };
   } catch (error) {

@@ -4,6 +4,7 @@ import { CapacityError, errorMessage } from '../../errors.js';
 import { runStep } from '../step.js';
 import type { EngineSession, SessionRequest } from '../types.js';
 import { connectMysql } from './connect.js';
+import { InnodbLockWaits } from './lock-waits.js';
 import type { MysqlSettings } from './options.js';
 import { prepareMysqlRun } from './run.js';
 import { startThrowawayMysql } from './throwaway.js';
@@ -50,11 +51,12 @@ export async function openMysqlSession(request: SessionRequest<MysqlSettings>): 
     const [rows] = await runStep('reading the server version', () => connected.query<RowDataPacket[]>('SELECT VERSION() AS version'), signal);
     const version = String(rows[0]?.version ?? 'unknown');
     log(`${version} at ${server.displayUrl}`);
+    const locks = new InnodbLockWaits(connected, version.includes('MariaDB') ? 'mariadb' : 'mysql');
     return {
       kind: server.kind,
       url: server.displayUrl,
       serverVersion: version,
-      prepare: (run) => prepareMysqlRun({ server, admin: connected, settings }, run),
+      prepare: (run) => prepareMysqlRun({ server, admin: connected, settings, locks }, run),
       trouble: () => server.trouble(),
       close: async () => {
         await connected.end().catch(() => connected.destroy());

@@ -2,11 +2,14 @@ import type { Connection } from 'mysql2/promise';
 import type { WorkerTask } from '../../protocol.js';
 import { findMode, loadScenario } from '../../scenarios/load.js';
 import { holdStill } from '../gate-opening.js';
+import type { ScheduleGate } from '../../sync/schedule.js';
+import { TimelineRecorder } from '../../timeline/recorder.js';
 import type { OpenWorker } from '../types.js';
 import { connectMysql } from './connect.js';
 import { classifyMysqlError } from './errors.js';
 import { GATE_SQL } from './gate.js';
 import { MYSQL_SCENARIOS } from './scenarios/index.js';
+import { scheduledConnection } from './scheduled.js';
 import { MysqlStatements } from './statements.js';
 import type { MysqlScenario, MysqlTarget } from './types.js';
 
@@ -23,7 +26,16 @@ async function close(connection: Connection): Promise<void> {
 }
 
 /** A worker on MySQL: its own connection to the run's database, the scenario's session on it. */
-export const openWorker: OpenWorker = async (task: WorkerTask) => {
+/** Under explore: every statement waits for its turn and is recorded; InnoDB checks for deadlocks as a wait begins, so no delay is needed for it. */
+function scheduled(connection: Connection, task: WorkerTask, schedule: ScheduleGate | null) {
+  if (!schedule) return { scenarioConnection: connection, timeline: null };
+  schedule.setPid(connection.threadId ?? -1);
+  schedule.setDeadlockCheckMs(0);
+  const timeline = new TimelineRecorder(task.index, Number.POSITIVE_INFINITY);
+  return { scenarioConnection: scheduledConnection(connection, schedule, timeline), timeline };
+}
+
+export const openWorker: OpenWorker = async (task: WorkerTask, schedule: ScheduleGate | null) => {
   const target = task.target as MysqlTarget;
   const scenario = (await loadScenario(task.scenario, { name: 'mysql', scenarios: MYSQL_SCENARIOS })) as unknown as MysqlScenario;
   const mode = findMode(scenario, task.mode);
@@ -31,17 +43,19 @@ export const openWorker: OpenWorker = async (task: WorkerTask) => {
   const connection = await connectMysql(target.connection, 'the run database', target.database);
   try {
     await connection.query(`SET SESSION innodb_lock_wait_timeout = ${lockWaitSeconds(target.lockTimeoutMs)}`);
-    const sql = new MysqlStatements(connection);
-    const session = await scenario.worker({ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index, connection, sql });
+    const { scenarioConnection, timeline } = scheduled(connection, task, schedule);
+    const sql = new MysqlStatements(scenarioConnection);
+    const context = { mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index };
+    const session = await scenario.worker({ ...context, connection: scenarioConnection, sql });
     await session.warmUp?.();
     sql.resetServerTime();
     const { gate } = target;
     return {
       session,
       retries: mode.retries,
-      timeline: null,
+      timeline,
       classify: classifyMysqlError,
-      rollback: () => connection.query('ROLLBACK').then(
+      rollback: () => scenarioConnection.query('ROLLBACK').then(
         () => undefined,
         () => undefined,
       ),
