@@ -2,7 +2,8 @@
  * `npm run bench`: the start spread, every counter mode against pgbench running the same
  * transaction on the same server (embedded and durable, 10 and 100 clients), the time to verdict
  * as a user sees it, the cost of retries, and explore's schedules per second against PostgreSQL's
- * isolation tester. Prints each figure with its target and writes them
+ * isolation tester; then, on a throwaway MariaDB, the start spread and every counter mode against
+ * mariadb-slap. Prints each figure with its target and writes them
  * as JSON (bench-results/bench.json, or --out FILE). `--quick` runs each figure once; `--smoke`
  * runs tiny sizes once, only to check that the script works (the test suite does).
  */
@@ -14,6 +15,8 @@ import { runRace, startEmbeddedPostgres } from 'race-rig';
 import type { RaceResult } from 'race-rig';
 import { exploreSpeed } from './bench/explore.js';
 import { compareModes } from './bench/modes.js';
+import { mysqlBench } from './bench/mysql.js';
+import type { MysqlPlan } from './bench/mysql.js';
 import type { ModePlan, ServerKind } from './bench/modes.js';
 import { printReport } from './bench/print.js';
 import { median, round } from './bench/stats.js';
@@ -40,6 +43,9 @@ const PLAN = smoke
       retry: [100, 100],
       explore: { schedules: 300, runs: quick ? 1 : 3 },
     };
+const MYSQL: MysqlPlan = smoke
+  ? { spreadWorkers: 4, spreadRuns: 1, clients: [2], transactions: 10, retriedTransactions: 10, runs: 1 }
+  : { spreadWorkers: 100, spreadRuns: quick ? 3 : 10, clients: [10, 100], transactions: 5_000, retriedTransactions: 2_000, runs: quick ? 1 : 3 };
 const RECOMMENDED_BACKOFF_MS = 5;
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -93,6 +99,7 @@ async function measure() {
       verdict: await timeToVerdict(rig, db, { workers: PLAN.verdictWorkers, runs: PLAN.verdictRuns }),
       retryCost: await retryCost(db),
       explore: await exploreSpeed(db, PLAN.explore),
+      mysql: await mysqlBench(MYSQL),
     };
   });
 }

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import type { ModeRow } from './modes.js';
 import { round } from './stats.js';
 import type { ExploreRow } from './explore.js';
+import type { MysqlBench } from './mysql.js';
 import type { VerdictRow } from './verdict.js';
 
 interface PrintedReport {
@@ -12,6 +13,7 @@ interface PrintedReport {
   readonly verdict: readonly VerdictRow[];
   readonly retryCost: readonly { mode: string; backoffMs: number; opsPerSec: number; attemptsPerOperation: number }[];
   readonly explore: ExploreRow;
+  readonly mysql: MysqlBench | null;
 }
 
 const table = (head: string[]) => new Table({ head, style: { head: [], border: [] } });
@@ -30,6 +32,20 @@ function verdictTable(rows: readonly VerdictRow[]): Table.Table {
   const verdict = table(['time to verdict (wall clock of the command)', 'wall ms', 'set-up ms', 'race ms', 'rest ms', 'peak RSS MB', 'target', '']);
   for (const row of rows) verdict.push([row.command, row.wallMs, row.setupMs, row.raceMs, row.restMs, row.peakRssMb, row.target, mark(row.met)]);
   return verdict;
+}
+
+function mysqlTables(mysql: MysqlBench | null): Table.Table[] {
+  if (!mysql) return [];
+  const spread = table([`start spread, ${mysql.serverVersion} (server clock)`, 'workers', 'median ms', 'runs (ms)', 'target', '']);
+  for (const row of mysql.spread) {
+    const met = row.gate ? row.medianMs <= mysql.spreadTarget : null;
+    spread.push([row.gate ? 'barrier + gate (default)' : 'barrier (--no-gate)', row.workers, row.medianMs, row.runs.map((ms) => round(ms, 2)).join(' '), row.gate ? `≤ ${mysql.spreadTarget}` : '', mark(met)]);
+  }
+  const modes = table(['mysql mode (same statements)', 'clients', 'verdict', 'rig ops/s', 'mariadb-slap tps', 'rig ÷ slap', 'tries per increment']);
+  for (const row of mysql.modes) {
+    modes.push([row.mode, row.clients, row.verdict, row.rigOpsPerSec, row.slapTps ?? (row.ratio === null ? 'no peer (retried)' : '-'), row.ratio ?? '-', row.rigTriesPerIncrement]);
+  }
+  return [spread, modes];
 }
 
 /** The bench's figures as tables on standard output, each with its target where it has one. */
@@ -58,7 +74,7 @@ export function printReport(report: PrintedReport, plan: { readonly manyWorkers:
   const { machine } = report;
   process.stdout.write(
     `race-rig bench, ${report.date}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}\n` +
-      [spread, minimal, modesTable(report.modes), verdictTable(report.verdict), retry, schedules].map((item) => item.toString()).join('\n') +
+      [spread, minimal, modesTable(report.modes), verdictTable(report.verdict), retry, schedules, ...mysqlTables(report.mysql)].map((item) => item.toString()).join('\n') +
       '\n',
   );
 }

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { findMysqlBinaries } from '../../src/engines/mysql/binaries.js';
+import { MYSQL_COUNTER_MODES } from '../../src/engines/mysql/scenarios/counter-modes.js';
 import { cliEnv } from '../helpers/cli.js';
 import { leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
 import { spawn } from 'node:child_process';
@@ -57,6 +59,15 @@ describe('npm run bench', () => {
     if (report.explore.testerPermutationsPerSec !== null) {
       expect(report.explore.testerPermutations).toBe(30);
       expect(report.explore.ratio).toBeCloseTo(report.explore.schedulesPerSec / report.explore.testerPermutationsPerSec, 1);
+    }
+    // On a throwaway MariaDB where the machine has one (CI installs it): every counter mode, against mariadb-slap where it can run the mode.
+    if (findMysqlBinaries() !== null) {
+      expect(report.mysql.spread.map((row: { workers: number; gate: boolean }) => [row.workers, row.gate])).toEqual([
+        [4, false],
+        [4, true],
+      ]);
+      expect(report.mysql.modes.map((row: { mode: string }) => row.mode)).toEqual(MYSQL_COUNTER_MODES.map((mode) => mode.name));
+      for (const row of report.mysql.modes) if (row.slapTps !== null) expect(row.ratio).toBeCloseTo(row.rigOpsPerSec / row.slapTps, 1);
     }
     expect(leftoversOfRun(child.pid ?? -1)).toEqual(NOTHING_LEFT);
   });
