@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { onStderrLine } from '../helpers/embedded-run.js';
 import { leftoversAfter, leftoversOfDir, leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
-import { describeOnMysql, testMysqlUrl } from '../helpers/mysql.js';
+import { describeOnMysql, mysqlDatabaseExists, testMysqlUrl } from '../helpers/mysql.js';
 
 /** How long a killed rig's watchdog may take to stop the server and delete its directory. */
 const WATCHDOG_GRACE_MS = 15_000;
@@ -53,6 +53,17 @@ describeOnMysql('--engine mysql from the command line', () => {
     expect(run.code).toBe(143);
     expect(run.stderr).toMatch(/^race-rig: interrupted by SIGTERM; cleaned up$/m);
     expect(leftoversOfRun(pid)).toEqual(NOTHING_LEFT);
+  });
+
+  it('Ctrl-C during a race on your server (--db): exit 130, the run database dropped', async () => {
+    const { child, finished } = startCli(['--engine', 'mysql', '--db', testMysqlUrl() ?? '', '--verbose', '-w', '8', '-n', '100000', '--mode', 'for-update']);
+    await onStderrLine(child, /^race-rig: race: all 8 workers released/, () => setTimeout(() => child.kill('SIGINT'), 300));
+    const run = await finished;
+    const database = /^race-rig: run database (race_rig_[0-9a-f]+)$/m.exec(run.stderr)?.[1] ?? '';
+
+    expect(run.code).toBe(130);
+    expect(database).not.toBe('');
+    expect(await mysqlDatabaseExists(database)).toBe(false);
   });
 
   it('$MYSQL_URL is the server when --db is not given, and its password is never printed', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatabaseError, runRace } from 'race-rig';
+import { DatabaseError, runRace, runRepeatedRace } from 'race-rig';
 import { findMysqlBinaries } from '../../src/engines/mysql/binaries.js';
 import { classifyMysqlError } from '../../src/engines/mysql/errors.js';
 import { startThrowawayMysql } from '../../src/engines/mysql/throwaway.js';
@@ -59,6 +59,14 @@ describeOnMysql('the counter on InnoDB, as the server holds it', () => {
     const { result } = await counterRun('lost', 4, 20, { gate: false });
 
     expect(result.start).toBe('barrier');
+  });
+
+  it('--repeat runs each repetition on a fresh database of its own, on one connection to the server', async () => {
+    const repeated = await runRepeatedRace({ engine: 'mysql', db: testMysqlUrl() ?? '', mode: 'lost', workers: 6, increments: 50, repeat: 3 });
+
+    expect(repeated.runs).toHaveLength(3);
+    expect(new Set(repeated.runs.map((run) => run.database.schema)).size).toBe(3);
+    for (const run of repeated.runs) expect(await mysqlDatabaseExists(run.database.schema)).toBe(false);
   });
 
   it("drops the run's own database afterwards unless --keep", async () => {

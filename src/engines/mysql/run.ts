@@ -18,6 +18,7 @@ export interface SessionParts {
   readonly settings: MysqlSettings;
   /** Who waits for whom, for explore (asked on the coordinator's connection). */
   readonly locks: InnodbLockWaits;
+  readonly log: (line: string) => void;
 }
 
 /** Access denied to a database, and to an operation that needs a privilege the user lacks. */
@@ -95,6 +96,7 @@ export async function prepareMysqlRun(parts: SessionParts, run: PlannedRun): Pro
   const { server, admin, settings } = parts;
   const scenario = run.scenario as unknown as MysqlScenario;
   const database = await createDatabase(admin, run.signal);
+  parts.log(`run database ${database}`);
   let open: OpenGate | null = null;
   const drop = () => {
     open?.connection.destroy();

@@ -56,7 +56,7 @@ export async function openMysqlSession(request: SessionRequest<MysqlSettings>): 
       kind: server.kind,
       url: server.displayUrl,
       serverVersion: version,
-      prepare: (run) => prepareMysqlRun({ server, admin: connected, settings, locks }, run),
+      prepare: (run) => prepareMysqlRun({ server, admin: connected, settings, locks, log }, run),
       trouble: () => server.trouble(),
       close: async () => {
         await connected.end().catch(() => connected.destroy());
