@@ -38,6 +38,19 @@ export type StartKind = 'barrier' | 'gate';
 /** Where the data of a run lives, as `result.database.engine` names it (schema version 1). */
 export type DatabaseKind = 'embedded' | 'external' | 'sqlite';
 
+/** A database server a session uses, `Connection` being how the engine's driver reaches it: one the rig started, or the user's. */
+export interface DatabaseServer<Connection> {
+  readonly kind: 'embedded' | 'external';
+  /** May hold a password: never printed. */
+  readonly connection: Connection;
+  /** Where the server is, safe to print. */
+  readonly displayUrl: string;
+  /** Stops what the rig started; a no-op for a server the rig did not start. */
+  stop(): Promise<void>;
+  /** What went wrong with a server the rig started (it exited, say), or null while it is fine. */
+  trouble(): string | null;
+}
+
 export interface SessionRequest<Settings> {
   readonly settings: Settings;
   readonly common: CommonSettings;

@@ -1,5 +1,6 @@
 import type { Connection } from 'mysql2/promise';
 import type { BaseWorkerContext, ScenarioDefinition } from '../../scenarios/types.js';
+import type { DatabaseServer } from '../types.js';
 import type { MysqlStatements } from './statements.js';
 
 /**
@@ -18,16 +19,7 @@ export interface MysqlConnectionSpec {
 }
 
 /** A server a session can use: one the rig started from the installed binaries, or the user's. */
-export interface MysqlServer {
-  readonly kind: 'embedded' | 'external';
-  readonly connection: MysqlConnectionSpec;
-  /** Where the server is, safe to print. */
-  readonly displayUrl: string;
-  /** Stops what the rig started; a no-op for a server the rig did not start. */
-  stop(): Promise<void>;
-  /** What went wrong with a server the rig started (it exited, say), or null while it is fine. */
-  trouble(): string | null;
-}
+export type MysqlServer = DatabaseServer<MysqlConnectionSpec>;
 
 /** The gate of one run (see gate.ts): plain data, cloned into each thread. */
 export interface MysqlGate {

@@ -1,3 +1,4 @@
+import type { DatabaseServer } from '../types.js';
 import type { GateKey } from './gate.js';
 
 /**
@@ -14,16 +15,7 @@ export interface ConnectionSpec {
 }
 
 /** A PostgreSQL server a session can use: one the rig started, or one the user runs. */
-export interface PostgresServer {
-  readonly kind: 'embedded' | 'external';
-  readonly connection: ConnectionSpec;
-  /** Where the server is, safe to print. */
-  readonly displayUrl: string;
-  /** Stops what the rig started; a no-op for a server the rig did not start. */
-  stop(): Promise<void>;
-  /** What went wrong with a server the rig started (it exited, say), or null while it is fine. */
-  trouble(): string | null;
-}
+export type PostgresServer = DatabaseServer<ConnectionSpec>;
 
 /** What a PostgreSQL worker thread connects with: plain data, cloned into each thread. */
 export interface PostgresTarget {
