@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatabaseError, runRace, runRepeatedRace } from 'race-rig';
+import { CapacityError, DatabaseError, runRace, runRepeatedRace } from 'race-rig';
 import { findMysqlBinaries } from '../../src/engines/mysql/binaries.js';
 import { classifyMysqlError } from '../../src/engines/mysql/errors.js';
 import { startThrowawayMysql } from '../../src/engines/mysql/throwaway.js';
@@ -74,6 +74,13 @@ describeOnMysql('the counter on InnoDB, as the server holds it', () => {
 
     expect(result.database.schema).toMatch(/^race_rig_[0-9a-f]{10}$/);
     expect(await mysqlDatabaseExists(result.database.schema)).toBe(false);
+  });
+
+  it('more workers than the server has connections for is refused before any thread starts', async () => {
+    const run = runRace({ engine: 'mysql', db: testMysqlUrl() ?? '', workers: 400, increments: 1 });
+
+    await expect(run).rejects.toThrow(CapacityError);
+    await expect(run).rejects.toThrow(/^the server has max_connections=300 \(\d+ in use\), so \d+ are free; this run needs 401, one per worker and one for the gate/);
   });
 
   it('a wrong password is one line that names the server without the password', async () => {

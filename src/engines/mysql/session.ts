@@ -23,9 +23,11 @@ async function openServer(settings: MysqlSettings, workers: number, log: (line: 
 
 /** Checks, before any thread starts, that the server has a connection for every worker and the gate. */
 async function checkCapacity(admin: Connection, workers: number): Promise<void> {
-  const [rows] = await admin.query<RowDataPacket[]>("SELECT @@max_connections AS max, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED') AS used");
-  const max = Number(rows[0]?.max ?? 0);
-  const used = Number(rows[0]?.used ?? 0);
+  // SHOW, not information_schema.GLOBAL_STATUS, which MySQL 8 no longer has.
+  const [limit] = await admin.query<RowDataPacket[]>('SELECT @@max_connections AS max');
+  const [status] = await admin.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Threads_connected'");
+  const max = Number(limit[0]?.max ?? 0);
+  const used = Number(status[0]?.Value ?? 0);
   const free = max - used;
   const needed = workers + RIG_CONNECTIONS - 1;
   if (free < needed) {

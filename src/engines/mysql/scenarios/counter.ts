@@ -89,8 +89,8 @@ const SESSION_SETTINGS: Record<string, string> = {
 };
 
 async function checkSnapshotIsolation(db: Connection): Promise<void> {
-  const [rows] = await db.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'INNODB_SNAPSHOT_ISOLATION'");
-  if (Number(rows[0]?.n) === 0) {
+  const [rows] = await db.query<RowDataPacket[]>("SHOW GLOBAL VARIABLES LIKE 'innodb_snapshot_isolation'");
+  if (rows.length === 0) {
     throw new DatabaseError('this server has no innodb_snapshot_isolation (MariaDB has it from 10.6.18, 10.11.8 and 11.x; MySQL has none): mode snapshot-isolation cannot run here');
   }
 }
