@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { onStderrLine } from '../helpers/embedded-run.js';
 import { leftoversAfter, leftoversOfDir, leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
-import { describeOnMysql, mysqlDatabaseExists, testMysqlUrl } from '../helpers/mysql.js';
+import { describeOnMysql, mysqlDatabaseExists, readAndDropDatabase, testMysqlUrl } from '../helpers/mysql.js';
 
 /** How long a killed rig's watchdog may take to stop the server and delete its directory. */
 const WATCHDOG_GRACE_MS = 15_000;
@@ -64,6 +64,19 @@ describeOnMysql('--engine mysql from the command line', () => {
     expect(run.code).toBe(130);
     expect(database).not.toBe('');
     expect(await mysqlDatabaseExists(database)).toBe(false);
+  });
+
+  it('a scenario module for MySQL (examples/mysql-seat-booking.js): double bookings in the database, and none with the UNIQUE key', async () => {
+    const run = (mode: string) => runCli(['--engine', 'mysql', '--db', testMysqlUrl() ?? '', '--scenario', './examples/mysql-seat-booking.js', '--mode', mode, '-w', '8', '-n', '10', '--keep', '--json']);
+    const broken = JSON.parse((await run('check-then-insert')).stdout);
+    const fixed = JSON.parse((await run('unique')).stdout);
+    const overbooked = 'SELECT COUNT(*) FROM (SELECT seat FROM {db}.bookings GROUP BY seat HAVING COUNT(*) > 1) AS seats';
+
+    expect(broken).toMatchObject({ scenario: 'seat-booking', verdict: 'RACE', unit: 'booking' });
+    expect(await readAndDropDatabase(broken.database.schema, overbooked)).toBe(broken.actual);
+    expect(broken.actual).toBeGreaterThan(0);
+    expect(fixed).toMatchObject({ verdict: 'CORRECT', actual: 0 });
+    expect(await readAndDropDatabase(fixed.database.schema, overbooked)).toBe(0);
   });
 
   it('$MYSQL_URL is the server when --db is not given, and its password is never printed', async () => {
