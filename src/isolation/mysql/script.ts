@@ -32,6 +32,12 @@ export function runMysqlScript(connection: CallbackConnection, sql: string): Pro
   if (sql.trim() === '') return Promise.resolve({ statements: [], error: null });
   return new Promise((resolve) => {
     const statements: Statement[] = [];
+    const settle = (error: unknown) => {
+      connection.off('error', settle);
+      resolve({ statements, error: error === null ? null : mysqlStepError(error) });
+    };
+    // A connection already lost reports a new query's failure on the connection, not on the query.
+    connection.on('error', settle);
     const query = connection.query({ sql, ...AS_TEXT });
     query.on('fields', (fields: FieldPacket[] | undefined) => statements.push({ fields: (fields ?? []).map((field) => field.name), rows: [] }));
     query.on('result', (row: unknown) => {
@@ -39,7 +45,7 @@ export function runMysqlScript(connection: CallbackConnection, sql: string): Pro
       // A command's result (an OK packet) comes as a 'result' of its own: it has no columns.
       if (current && current.fields.length > 0 && Array.isArray(row)) current.rows.push(row as (string | null)[]);
     });
-    query.on('error', (error: unknown) => resolve({ statements, error: mysqlStepError(error) }));
-    query.on('end', () => resolve({ statements, error: null }));
+    query.on('error', settle);
+    query.on('end', () => settle(null));
   });
 }
