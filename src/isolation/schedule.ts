@@ -24,9 +24,10 @@ export interface StepContext {
  * The steps of one permutation, sent and reported exactly as PostgreSQL's isolationtester does
  * (run_permutation, try_complete_step and try_complete_steps in its isolationtester.c): each step
  * is sent, then polled until it completes or the server says it waits for a lock (the engine's
- * control connection asks it: pg_isolation_test_session_is_blocked, InnoDB's status); then every step already
- * waiting is polled, in the order they began to wait. Markers hold a finished step back. A step
- * still running after the step timeout is cancelled, with the line the tester prints for that.
+ * control connection asks: pg_isolation_test_session_is_blocked, InnoDB's status); then every
+ * step already waiting is polled, in the order they began to wait. Markers hold a finished step
+ * back. A step still running after the step timeout is cancelled, with the line the tester
+ * prints for that.
  */
 export class PermutationRun {
   private readonly steps = new Map<string, { readonly spec: SpecStep; readonly index: number }>();
