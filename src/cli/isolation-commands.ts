@@ -1,8 +1,11 @@
+import { DEFAULT_ENGINE } from '../engines/registry.js';
 import { formatAnomaly, formatMatrix } from '../isolation/format-matrix.js';
 import { formatSpecRun } from '../isolation/format-spec.js';
 import { runIsolationMatrix } from '../isolation/matrix.js';
 import type { SpecRunOptions } from '../isolation/run-spec.js';
 import { runSpecFile } from '../isolation/spec-command.js';
+import type { SpecEngineName } from '../isolation/spec-engine.js';
+import { engineNamed } from '../race/resolve.js';
 import type { CliValues } from './parse.js';
 
 export interface SpecCommandIo {
@@ -14,9 +17,14 @@ export interface SpecCommandIo {
   readonly warn: (line: string) => void;
 }
 
+/** The spec runner's options from the command line: `--db` falls back to the engine's variable ($DATABASE_URL, $MYSQL_URL). */
 function specRunOptions(values: CliValues, io: SpecCommandIo): SpecRunOptions {
-  const db = values.db ?? (io.env.DATABASE_URL || undefined);
+  const engine = values.engine ?? DEFAULT_ENGINE;
+  const { urlVariable } = engineNamed(engine);
+  const db = values.db ?? (urlVariable ? io.env[urlVariable] || undefined : undefined);
   return {
+    // Checked by the runner: --engine sqlite has no spec runner.
+    engine: engine as SpecEngineName,
     ...(db === undefined ? {} : { db }),
     ...(values.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: values.stepTimeoutMs }),
     ...(values.timeoutMs === undefined ? {} : { timeoutMs: values.timeoutMs }),

@@ -8,7 +8,13 @@ import { MAX_REPEAT } from '../pipeline/plan.js';
 
 /** Which engine runs the race: one of the registry's. */
 export const ENGINE_OPTION = optionTable({
-  engine: { flag: 'engine', type: 'string', default: DEFAULT_ENGINE, describe: `database engine: ${Object.keys(ENGINES).join(' or ')}`, commands: RACE_COMMANDS },
+  engine: {
+    flag: 'engine',
+    type: 'string',
+    default: DEFAULT_ENGINE,
+    describe: `database engine: ${Object.keys(ENGINES).join(' or ')} (spec and isolation: postgres or mysql)`,
+    commands: [...RACE_COMMANDS, 'spec', 'isolation'],
+  },
 });
 
 /** The command line's own flags: what to print and write, and the spec runner's. */
@@ -42,7 +48,7 @@ export const CLI_OPTIONS = optionTable({
     min: 1,
     max: 86_400_000,
     describe: 'ms a step that must be waited for may run before it is cancelled (explore: before the search gives up)',
-    defaultText: '10000',
+    defaultText: '10000 (isolation: 2000)',
     commands: ['spec', 'isolation', 'explore'],
   },
   show: { flag: 'show', type: 'string', describe: 'print the interleavings behind one anomaly (G0, P4, G2-item, …)', commands: ['isolation'] },

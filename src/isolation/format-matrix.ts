@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { ANOMALIES } from './anomalies.js';
+import { DIALECTS } from './dialects.js';
 import { formatPermutation } from './format-spec.js';
 import { LEVELS } from './levels.js';
 import type { IsolationMatrix, MatrixCell } from './matrix.js';
@@ -12,6 +13,7 @@ function cellText(cell: MatrixCell, paint: InstanceType<typeof Chalk>): string {
 /** The anomaly matrix: a row per anomaly, a column per isolation level. */
 export function formatMatrix(matrix: IsolationMatrix, { color }: { readonly color: boolean }): string {
   const paint = new Chalk({ level: color ? 1 : 0 });
+  const dialect = DIALECTS[matrix.engine];
   const table = new Table({
     head: ['anomaly', '', ...matrix.levels.map((level) => LEVELS[level].toUpperCase())],
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
@@ -19,11 +21,11 @@ export function formatMatrix(matrix: IsolationMatrix, { color }: { readonly colo
   });
   for (const row of matrix.anomalies) table.push([row.id, row.name, ...matrix.levels.map((level) => cellText(row.cells[level], paint))]);
   return [
-    paint.bold(`race-rig isolation  Hermitage's anomalies on PostgreSQL ${matrix.serverVersion}, each interleaving run at each level`),
+    paint.bold(`race-rig isolation  Hermitage's anomalies on ${dialect.product(matrix.serverVersion)}, each interleaving run at each level`),
     '',
     table.toString(),
     'Every cell is decided by what the database did in that interleaving: the rows it returned, the errors and the waits.',
-    "prevented (blocked): a step waited for a lock; (serialization failure): 40001; (deadlock): 40P01; (snapshot): the reads did not see it.",
+    dialect.legend,
     `race-rig isolation --show ID prints the interleaving behind a row (${ANOMALIES.map((anomaly) => anomaly.id).join(', ')}).`,
   ].join('\n');
 }

@@ -1,4 +1,4 @@
-import type { StatementOutput, StepError } from './protocol.js';
+import type { StatementOutput } from './protocol.js';
 import type { PermutationOutcome } from './outcome.js';
 import type { PermutationStep } from './spec.js';
 
@@ -42,11 +42,6 @@ export function formatResults(statements: readonly StatementOutput[]): string {
     .filter((statement) => statement.fields.length > 0)
     .map(formatRows)
     .join('');
-}
-
-/** A step's error as the tester prints it: severity and primary message only (details may hold transaction ids). */
-export function errorLine(error: StepError): string {
-  return `${error.severity}:  ${error.message}\n`;
 }
 
 /** The step names of a permutation, as `starting permutation:` lists them (markers are not printed). */

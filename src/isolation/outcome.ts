@@ -24,3 +24,28 @@ export interface PermutationOutcome {
   /** Exactly what the tester prints for the permutation, from `starting permutation:` on. */
   readonly output: string;
 }
+
+function step(outcome: PermutationOutcome, name: string): StepOutcome | undefined {
+  return outcome.steps.find((candidate) => candidate.step === name);
+}
+
+/** The first column of a step's rows, as numbers. */
+export function values(outcome: PermutationOutcome, name: string): number[] {
+  return (step(outcome, name)?.outputs[0]?.rows ?? []).map((row) => Number(row[0]));
+}
+
+export function value(outcome: PermutationOutcome, name: string): number | undefined {
+  return values(outcome, name)[0];
+}
+
+export function rowCount(outcome: PermutationOutcome, name: string): number {
+  return step(outcome, name)?.outputs[0]?.rows.length ?? 0;
+}
+
+/** The steps ran and none of them failed (a COMMIT of an aborted transaction reports no error, so the writes are checked too). */
+export function allSucceeded(outcome: PermutationOutcome, names: readonly string[]): boolean {
+  return names.every((name) => {
+    const found = step(outcome, name);
+    return found !== undefined && found.error === null;
+  });
+}

@@ -1,3 +1,4 @@
+import type { MysqlConnectionSpec } from '../engines/mysql/types.js';
 import type { ConnectionSpec } from '../engines/postgres/types.js';
 
 /**
@@ -8,11 +9,15 @@ import type { ConnectionSpec } from '../engines/postgres/types.js';
 export const SLOT = { command: 0, argument: 1 } as const;
 export const COMMAND = { none: 0, run: 1, exit: 2 } as const;
 
+/** Where a session connects: the spec run's schema (PostgreSQL) or database (MySQL). */
+export type SessionTarget =
+  | { readonly engine: 'postgres'; readonly connection: ConnectionSpec; readonly schema: string }
+  | { readonly engine: 'mysql'; readonly connection: MysqlConnectionSpec; readonly database: string };
+
 export interface SessionWorkerData {
   readonly name: string;
-  readonly connection: ConnectionSpec;
-  readonly schema: string;
-  /** `default_transaction_isolation` for the session, or null for the server's default. */
+  readonly target: SessionTarget;
+  /** The session's isolation level in SQL's words (`repeatable read`), or null for the server's default. */
   readonly isolation: string | null;
   /** Every SQL text the session may be asked to run (its setup, steps and teardown), by index. */
   readonly scripts: readonly string[];
@@ -45,3 +50,12 @@ export type SessionMessage =
   | { readonly kind: 'notice'; readonly text: string }
   | { readonly kind: 'notification'; readonly pid: number; readonly channel: string; readonly payload: string }
   | ({ readonly kind: 'done' } & ScriptResult);
+
+/** A session thread's connection, opened by its engine: it runs a query string and says what the server sent back. */
+export interface SessionConnection {
+  /** The server's id for the connection (a backend pid, a MySQL connection id), known without a statement. */
+  readonly pid: number;
+  /** Never rejects for a server error: the error is in the result. */
+  run(sql: string): Promise<ScriptResult>;
+  close(): Promise<void>;
+}

@@ -1,7 +1,7 @@
-import type pg from 'pg';
 import { DatabaseError } from '../errors.js';
-import { errorLine, formatResults } from './format-spec.js';
+import { formatResults } from './format-spec.js';
 import type { StepOutcome } from './outcome.js';
+import type { SpecControl, SpecDialect } from './spec-engine.js';
 import type { Running, TesterSession, Transcript } from './tester-session.js';
 import type { PermutationStep, Spec, SpecStep } from './spec.js';
 
@@ -14,7 +14,8 @@ const POLL_MS = 10;
 export interface StepContext {
   readonly spec: Spec;
   readonly sessions: ReadonlyMap<string, TesterSession>;
-  readonly control: pg.ClientBase;
+  readonly control: SpecControl;
+  readonly dialect: SpecDialect;
   readonly transcript: Transcript;
   readonly stepTimeoutMs: number;
 }
@@ -22,10 +23,11 @@ export interface StepContext {
 /**
  * The steps of one permutation, sent and reported exactly as PostgreSQL's isolationtester does
  * (run_permutation, try_complete_step and try_complete_steps in its isolationtester.c): each step
- * is sent, then polled until it completes or the server says it waits for a lock
- * (pg_isolation_test_session_is_blocked from the control connection); then every step already
- * waiting is polled, in the order they began to wait. Markers hold a finished step back. A step
- * still running after the step timeout is cancelled, with the line the tester prints for that.
+ * is sent, then polled until it completes or the server says it waits for a lock (the engine's
+ * control connection asks: pg_isolation_test_session_is_blocked, InnoDB's status); then every
+ * step already waiting is polled, in the order they began to wait. Markers hold a finished step
+ * back. A step still running after the step timeout is cancelled, with the line the tester
+ * prints for that.
  */
 export class PermutationRun {
   private readonly steps = new Map<string, { readonly spec: SpecStep; readonly index: number }>();
@@ -105,9 +107,8 @@ export class PermutationRun {
     } while (anyMarked && (waiting.length < before || this.context.transcript.newNotice));
   }
 
-  private async isBlocked(session: TesterSession): Promise<boolean> {
-    const { rows } = await this.context.control.query<{ blocked: boolean }>('SELECT pg_catalog.pg_isolation_test_session_is_blocked($1, $2) AS blocked', [session.thread.pid, this.pids]);
-    return rows[0]?.blocked === true;
+  private isBlocked(session: TesterSession): Promise<boolean> {
+    return this.context.control.isBlocked(session.thread.pid, this.pids);
   }
 
   private hasBlocker(running: Running): boolean {
@@ -146,7 +147,7 @@ export class PermutationRun {
   private async cancelIfOverdue(running: Running, elapsedMs: number): Promise<void> {
     const { stepTimeoutMs, control, transcript } = this.context;
     if (elapsedMs > stepTimeoutMs && !running.cancelled) {
-      await control.query('SELECT pg_cancel_backend($1)', [running.session.thread.pid]);
+      await control.cancel(running.session.thread.pid);
       transcript.print(`isolationtester: canceling step ${running.spec.name} after ${Math.floor(elapsedMs / 1000)} seconds\n`);
       running.cancelled = true;
     }
@@ -154,10 +155,10 @@ export class PermutationRun {
   }
 
   private complete(running: Running, flags: number): void {
-    const { transcript, sessions } = this.context;
+    const { transcript, sessions, dialect } = this.context;
     const { statements, error } = running.session.takeResult();
     transcript.print(flags & RETRY ? `step ${running.spec.name}: <... completed>\n` : `step ${running.spec.name}: ${running.spec.sql}\n`);
-    transcript.print(formatResults(statements) + (error ? errorLine(error) : ''));
+    transcript.print(formatResults(statements) + (error ? dialect.errorLine(error) : ''));
     const senderOf = (pid: number) => [...sessions.values()].find((session) => session.thread.pid === pid)?.name ?? `PID ${pid}`;
     for (const line of running.session.notificationLines(senderOf)) transcript.print(line);
     this.completed.push({

@@ -5,18 +5,20 @@ import type { LevelName } from './levels.js';
 import { withSpecDatabase } from './run-spec.js';
 import type { SpecRunOptions } from './run-spec.js';
 import type { PermutationOutcome } from './outcome.js';
+import type { SpecEngineName } from './spec-engine.js';
 import { allPermutations, parsePermutation, parseSpec, unusedSteps } from './spec.js';
 
 export interface SpecFileOptions extends SpecRunOptions {
   /** Run these permutations (the spec's syntax) instead of the file's. */
   readonly permutations?: readonly string[];
-  /** Every session's `default_transaction_isolation` (default: the server's). */
+  /** Every session's isolation level (default: the server's). */
   readonly isolation?: string;
 }
 
 /** What `runSpecFile` returns and `race-rig spec --json` prints. */
 export interface SpecFileResult {
   readonly schemaVersion: 1;
+  readonly engine: SpecEngineName;
   readonly file: string;
   readonly sessions: readonly string[];
   readonly isolation: LevelName | null;
@@ -42,9 +44,9 @@ export async function runSpecFile(file: string, options: SpecFileOptions = {}): 
       : spec.permutations.length > 0
         ? spec.permutations
         : allPermutations(spec);
-  return withSpecDatabase(options, async ({ serverVersion, run }) => {
+  return withSpecDatabase(options, async ({ serverVersion, dialect, run }) => {
     const { permutations: outcomes, warnings } = await run(spec, permutations, level);
     const unused = unusedSteps(spec).map((name) => `unused step name: ${name}`);
-    return { schemaVersion: 1, file, sessions: spec.sessions.map((session) => session.name), isolation: level, serverVersion, permutations: outcomes, warnings: [...unused, ...warnings] };
+    return { schemaVersion: 1, engine: dialect.engine, file, sessions: spec.sessions.map((session) => session.name), isolation: level, serverVersion, permutations: outcomes, warnings: [...unused, ...warnings] };
   });
 }

@@ -1,10 +1,8 @@
-import type pg from 'pg';
 import { DatabaseError } from '../errors.js';
 import { formatRows } from './format-spec.js';
 import type { ScriptResult } from './protocol.js';
-import { runScript } from './simple-query.js';
-import type { Spec } from './spec.js';
-import type { TesterSession, Transcript } from './tester-session.js';
+import type { StepContext } from './schedule.js';
+import type { TesterSession } from './tester-session.js';
 
 const POLL_MS = 10;
 
@@ -16,16 +14,10 @@ const POLL_MS = 10;
  * and the run goes on.
  */
 export class SpecSetup {
-  constructor(
-    private readonly spec: Spec,
-    private readonly control: pg.ClientBase,
-    private readonly sessions: ReadonlyMap<string, TesterSession>,
-    private readonly transcript: Transcript,
-    private readonly stepTimeoutMs: number,
-  ) {}
+  constructor(private readonly context: StepContext) {}
 
   async setUp(): Promise<void> {
-    for (const sql of this.spec.setup) this.printLast(await runScript(this.control, sql), (message) => this.fail(`setup failed: ${message}`));
+    for (const sql of this.context.spec.setup) this.printLast(await this.context.control.run(sql), (message) => this.fail(`setup failed: ${message}`));
     for (const [session, index, sql] of this.scripts('setup')) {
       this.printLast(await this.exec(session, index, sql), (message) => this.fail(`setup of session ${session.name} failed: ${message}`));
     }
@@ -33,9 +25,9 @@ export class SpecSetup {
 
   async tearDown(): Promise<void> {
     for (const [session, index, sql] of this.scripts('teardown')) {
-      this.printLast(await this.exec(session, index, sql), (message) => this.transcript.warnings.push(`teardown of session ${session.name} failed: ${message}`));
+      this.printLast(await this.exec(session, index, sql), (message) => this.context.transcript.warnings.push(`teardown of session ${session.name} failed: ${message}`));
     }
-    for (const sql of this.spec.teardown) this.printLast(await runScript(this.control, sql), (message) => this.transcript.warnings.push(`teardown failed: ${message}`));
+    for (const sql of this.context.spec.teardown) this.printLast(await this.context.control.run(sql), (message) => this.context.transcript.warnings.push(`teardown failed: ${message}`));
   }
 
   private fail(message: string): never {
@@ -44,8 +36,8 @@ export class SpecSetup {
 
   /** Each session's setup or teardown scripts, with their index among the session's scripts (steps, setup, teardown). */
   private scripts(which: 'setup' | 'teardown'): [TesterSession, number, string][] {
-    return this.spec.sessions.flatMap((specSession) => {
-      const session = this.sessions.get(specSession.name);
+    return this.context.spec.sessions.flatMap((specSession) => {
+      const session = this.context.sessions.get(specSession.name);
       if (!session) return [];
       const offset = specSession.steps.length + (which === 'setup' ? 0 : specSession.setup.length);
       return specSession[which].map((sql, at): [TesterSession, number, string] => [session, offset + at, sql]);
@@ -55,7 +47,7 @@ export class SpecSetup {
   private printLast({ statements, error }: ScriptResult, onError: (message: string) => void): void {
     if (error) return onError(error.message);
     const last = statements.at(-1);
-    if (last && last.fields.length > 0) this.transcript.print(formatRows(last));
+    if (last && last.fields.length > 0) this.context.transcript.print(formatRows(last));
   }
 
   /** PQexec on a session: send, and read until the result is in; a script that never ends is cancelled, then given up on. */
@@ -66,11 +58,11 @@ export class SpecSetup {
     while (!session.consume()) {
       if (await session.thread.waitForInput(POLL_MS)) continue;
       const elapsed = Date.now() - started;
-      if (elapsed > this.stepTimeoutMs && !cancelled) {
-        await this.control.query('SELECT pg_cancel_backend($1)', [session.thread.pid]);
+      if (elapsed > this.context.stepTimeoutMs && !cancelled) {
+        await this.context.control.cancel(session.thread.pid);
         cancelled = true;
       }
-      if (elapsed > 2 * this.stepTimeoutMs) throw new DatabaseError(`session ${session.name} did not finish ${sql.slice(0, 40)} in ${Math.floor(elapsed / 1000)} seconds`);
+      if (elapsed > 2 * this.context.stepTimeoutMs) throw new DatabaseError(`session ${session.name} did not finish ${sql.slice(0, 40)} in ${Math.floor(elapsed / 1000)} seconds`);
     }
     return session.takeResult();
   }

@@ -11,7 +11,7 @@ import type { LockWait } from '../../protocol.js';
 const INNODB_CACHE_REFRESH_MS = 101;
 
 /** Process-list states of a connection waiting for a lock outside InnoDB's rows (GET_LOCK, a table's metadata). */
-const WAITING_STATES = ['User lock', 'Waiting for table metadata lock'];
+export const WAITING_STATES = ['User lock', 'Waiting for table metadata lock'];
 
 /** Each waiting connection with a connection that holds it up, by CONNECTION_ID(). */
 const ROW_LOCK_WAITS = {

@@ -29,7 +29,7 @@ const ER_SPECIFIC_ACCESS_DENIED = 1227;
 const CLEANUP_LOCK_WAIT_S = 5;
 
 /** Ends the run's connections still there (a worker cut off mid-statement; not the coordinator's, `keep`), then drops its database. */
-async function dropDatabase(server: MysqlServer, database: string, keep: number | undefined): Promise<string[]> {
+export async function dropDatabase(server: MysqlServer, database: string, keep: number | undefined): Promise<string[]> {
   try {
     const db = await connectMysql(server.connection, server.displayUrl);
     try {
@@ -48,7 +48,7 @@ async function dropDatabase(server: MysqlServer, database: string, keep: number 
   }
 }
 
-async function createDatabase(admin: Connection, signal: AbortSignal): Promise<string> {
+export async function createDatabase(admin: Connection, signal: AbortSignal): Promise<string> {
   const database = `race_rig_${randomBytes(5).toString('hex')}`;
   try {
     await runStep('creating the run database', () => admin.query(`CREATE DATABASE \`${database}\``), signal);

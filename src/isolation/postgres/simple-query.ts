@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ScriptResult, StatementOutput, StepError } from './protocol.js';
+import type { ScriptResult, StatementOutput, StepError } from '../protocol.js';
 
 interface ProtocolConnection {
   query(text: string): void;
