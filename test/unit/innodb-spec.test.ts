@@ -4,7 +4,7 @@ import { parseCommandLine } from '../../src/cli/parse.js';
 import { ANOMALIES } from '../../src/isolation/anomalies.js';
 import { preventionOf } from '../../src/isolation/matrix.js';
 import { MYSQL_DIALECT } from '../../src/isolation/mysql/dialect.js';
-import { lockWaitingConnections } from '../../src/isolation/mysql/lock-waits.js';
+import { lockWaitingConnections } from '../../src/engines/mysql/lock-waits.js';
 import type { PermutationOutcome, StepOutcome } from '../../src/isolation/outcome.js';
 import { POSTGRES_DIALECT } from '../../src/isolation/postgres/dialect.js';
 import { runSpecFile } from '../../src/isolation/spec-command.js';

@@ -8,7 +8,7 @@ import type { PlannedRun, PreparedRun } from '../types.js';
 import { connectMysql } from './connect.js';
 import { errnoOf } from './errors.js';
 import { closeMysqlGate, mysqlGate, newMysqlGate } from './gate.js';
-import type { InnodbLockWaits } from './lock-waits.js';
+import { lockWaits } from './lock-waits.js';
 import type { MysqlSettings } from './options.js';
 import type { MysqlGate, MysqlScenario, MysqlServer, MysqlTarget } from './types.js';
 
@@ -16,8 +16,6 @@ export interface SessionParts {
   readonly server: MysqlServer;
   readonly admin: Connection;
   readonly settings: MysqlSettings;
-  /** Who waits for whom, for explore (asked on the coordinator's connection). */
-  readonly locks: InnodbLockWaits;
   readonly log: (line: string) => void;
 }
 
@@ -116,7 +114,7 @@ export async function prepareMysqlRun(parts: SessionParts, run: PlannedRun): Pro
       kept: run.keep,
       ...(gate ? { afterRelease: () => openGateWhenFull(mysqlGate(gate.connection), gate.gate.hold, run.context.workers, run.barrierTimeoutMs) } : {}),
       verify: (context) => verifyRun(scenario, admin, run, context, gate),
-      lockWaits: (ids, among) => parts.locks.lockWaits(ids, among),
+      lockWaits: (ids) => lockWaits(admin, ids),
       drop,
     };
   } catch (error) {

@@ -4,7 +4,6 @@ import { CapacityError, errorMessage } from '../../errors.js';
 import { runStep } from '../step.js';
 import type { EngineSession, SessionRequest } from '../types.js';
 import { connectMysql } from './connect.js';
-import { InnodbLockWaits } from './lock-waits.js';
 import type { MysqlSettings } from './options.js';
 import { prepareMysqlRun } from './run.js';
 import { startThrowawayMysql } from './throwaway.js';
@@ -53,12 +52,11 @@ export async function openMysqlSession(request: SessionRequest<MysqlSettings>): 
     const [rows] = await runStep('reading the server version', () => connected.query<RowDataPacket[]>('SELECT VERSION() AS version'), signal);
     const version = String(rows[0]?.version ?? 'unknown');
     log(`${version} at ${server.displayUrl}`);
-    const locks = new InnodbLockWaits(connected, version.includes('MariaDB') ? 'mariadb' : 'mysql');
     return {
       kind: server.kind,
       url: server.displayUrl,
       serverVersion: version,
-      prepare: (run) => prepareMysqlRun({ server, admin: connected, settings, locks, log }, run),
+      prepare: (run) => prepareMysqlRun({ server, admin: connected, settings, log }, run),
       trouble: () => server.trouble(),
       close: async () => {
         await connected.end().catch(() => connected.destroy());

@@ -7,7 +7,7 @@ import type { MysqlServer } from '../../engines/mysql/types.js';
 import { useExternalMysql } from '../../engines/mysql/url.js';
 import type { SpecControl, SpecEngine, SpecSpace } from '../spec-engine.js';
 import { MYSQL_DIALECT } from './dialect.js';
-import { checkLockWaitsVisible, waitsForLock } from './lock-waits.js';
+import { checkLockWaitsVisible, connectionsWaiting } from '../../engines/mysql/lock-waits.js';
 import { callbackConnectionOf, runMysqlScript } from './script.js';
 
 /** Connections of a throwaway server beyond the sessions: the coordinator's, the control's, a curious client. */
@@ -21,7 +21,7 @@ function mysqlControl(control: Connection): SpecControl {
   const callbacks = callbackConnectionOf(control);
   return {
     run: (sql) => runMysqlScript(callbacks, sql),
-    isBlocked: (pid) => waitsForLock(control, pid),
+    isBlocked: async (pid) => (await connectionsWaiting(control)).has(pid),
     cancel: async (pid) => {
       await control.query(`KILL QUERY ${Number(pid)}`);
     },
