@@ -19,13 +19,17 @@ export interface SessionParts {
 /** Clean-up must never hang: it gives up on a metadata lock it cannot get within this. */
 const CLEANUP_LOCK_WAIT_S = 5;
 
-/** Ends the run's connections still there (a worker cut off mid-statement), then drops its database. */
-async function dropDatabase(server: MysqlServer, database: string): Promise<string[]> {
+/**
+ * Ends the run's connections still there (a worker cut off mid-statement), then drops its
+ * database. The session's own connection, whose default database the run's is, is spared: the
+ * next run of a --repeat or compare needs it.
+ */
+async function dropDatabase(server: MysqlServer, database: string, admin: Connection): Promise<string[]> {
   try {
     const db = await connectMysql(server.connection, server.displayUrl);
     try {
       await db.query(`SET SESSION lock_wait_timeout = ${CLEANUP_LOCK_WAIT_S}`);
-      const [rows] = await db.query<RowDataPacket[]>('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', [database]);
+      const [rows] = await db.query<RowDataPacket[]>('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID NOT IN (CONNECTION_ID(), ?)', [database, admin.threadId]);
       for (const { id } of rows) await db.query(`KILL ${Number(id)}`).catch(() => undefined);
       await db.query(`DROP DATABASE IF EXISTS \`${database}\``);
     } finally {
@@ -89,7 +93,7 @@ export async function prepareMysqlRun(parts: SessionParts, run: PlannedRun): Pro
   let open: OpenGate | null = null;
   const drop = () => {
     open?.connection.destroy();
-    return run.keep ? Promise.resolve([]) : dropDatabase(server, database);
+    return run.keep ? Promise.resolve([]) : dropDatabase(server, database, admin);
   };
   try {
     await runStep(`setting up ${scenario.name}`, async () => scenario.setup(admin, run.context), run.signal);
