@@ -1,9 +1,11 @@
 import type { MysqlScenario } from '../types.js';
 import { mysqlCounter } from './counter.js';
+import { mysqlTransfer } from './transfer.js';
 import { mysqlWithdraw } from './withdraw.js';
 
 /** The built-in MySQL scenarios, by name. Adding one is one module and one line here. */
 export const MYSQL_SCENARIOS: Readonly<Record<string, MysqlScenario>> = {
   counter: mysqlCounter,
   withdraw: mysqlWithdraw,
+  transfer: mysqlTransfer,
 };
