@@ -1,5 +1,6 @@
 import type { MysqlScenario } from '../types.js';
 import { mysqlCounter } from './counter.js';
+import { mysqlDeposit } from './deposit.js';
 import { mysqlTransfer } from './transfer.js';
 import { mysqlWithdraw } from './withdraw.js';
 
@@ -8,4 +9,5 @@ export const MYSQL_SCENARIOS: Readonly<Record<string, MysqlScenario>> = {
   counter: mysqlCounter,
   withdraw: mysqlWithdraw,
   transfer: mysqlTransfer,
+  deposit: mysqlDeposit,
 };
