@@ -1,6 +1,7 @@
 import type { MysqlScenario } from '../types.js';
 import { mysqlCounter } from './counter.js';
 import { mysqlDeposit } from './deposit.js';
+import { mysqlRowLimit } from './row-limit.js';
 import { mysqlTransfer } from './transfer.js';
 import { mysqlWithdraw } from './withdraw.js';
 
@@ -10,4 +11,5 @@ export const MYSQL_SCENARIOS: Readonly<Record<string, MysqlScenario>> = {
   withdraw: mysqlWithdraw,
   transfer: mysqlTransfer,
   deposit: mysqlDeposit,
+  'row-limit': mysqlRowLimit,
 };
