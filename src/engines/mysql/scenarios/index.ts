@@ -1,6 +1,7 @@
 import type { MysqlScenario } from '../types.js';
 import { mysqlCounter } from './counter.js';
 import { mysqlDeposit } from './deposit.js';
+import { mysqlHotRow } from './hot-row.js';
 import { mysqlRowLimit } from './row-limit.js';
 import { mysqlTransfer } from './transfer.js';
 import { mysqlWithdraw } from './withdraw.js';
@@ -12,4 +13,5 @@ export const MYSQL_SCENARIOS: Readonly<Record<string, MysqlScenario>> = {
   transfer: mysqlTransfer,
   deposit: mysqlDeposit,
   'row-limit': mysqlRowLimit,
+  'hot-row': mysqlHotRow,
 };
