@@ -1,13 +1,11 @@
-import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2/promise';
 import { ROW_LIMIT_USER_ID as USER_ID, rowLimitOf as limitOf, rowLimitVerdict } from '../../../scenarios/field/row-limit.js';
 import type { AttemptResult, ModeSpec } from '../../../scenarios/types.js';
 import { ER, errnoOf } from '../errors.js';
 import type { MysqlStatements } from '../statements.js';
 import type { MysqlScenario } from '../types.js';
+import { GET_LOCK_WAIT_S } from './counter.js';
 import { prepareStatements } from './warm-up.js';
-
-/** GET_LOCK's timeout in seconds: a year, as good as for ever (--lock-timeout bounds row locks, not named locks). */
-const GET_LOCK_WAIT_S = 31_536_000;
 
 /**
  * The limit a trigger enforces, on InnoDB (scenarios/field/row-limit.ts has what every engine
@@ -134,7 +132,7 @@ export const mysqlRowLimit: MysqlScenario = {
   unit: { one: 'insert', many: 'inserts' },
   modes: MODES,
 
-  async setup(db: Connection, context) {
+  async setup(db, context) {
     await db.query(`
       CREATE TABLE items (
         id BIGINT AUTO_INCREMENT PRIMARY KEY,

@@ -56,7 +56,7 @@ const MODES: readonly ModeSpec[] = [
         'INSERT INTO transfers …;',
         'COMMIT;',
       ],
-      why: "A transfer from A to B locks A then B; one from B to A locks B then A. Each holds the lock the other wants: InnoDB checks for a cycle whenever a lock request has to wait (innodb_deadlock_detect), finds it at once, and rolls one back, the one that changed less, with 1213 (SQLSTATE 40001), whole. The money stays right; the deadlocks are the cost. PostgreSQL only looks after deadlock_timeout.",
+      why: "A transfer from A to B locks A then B; one from B to A locks B then A. Each holds the lock the other wants: InnoDB checks for a cycle whenever a lock request has to wait (innodb_deadlock_detect), finds it at once, and rolls one of the two back, whole, with 1213 (SQLSTATE 40001). The money stays right; the deadlocks are the cost. PostgreSQL only looks after deadlock_timeout.",
     },
   },
   {
