@@ -15,6 +15,10 @@ export const ER = {
   queryInterrupted: 1317,
   statementTimeMariadb: 1969,
   statementTimeMysql: 3024,
+  /** ER_DUP_ENTRY, SQLSTATE 23000: a unique key already holds the value (a scenario's outcome, not retried). */
+  duplicateKey: 1062,
+  /** ER_SIGNAL_EXCEPTION: SIGNAL SQLSTATE '45000', a trigger's own refusal (a scenario's outcome). */
+  signalException: 1644,
 } as const;
 
 interface DriverError {

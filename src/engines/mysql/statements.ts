@@ -55,6 +55,13 @@ export class MysqlStatements {
     return result.affectedRows;
   }
 
+  /** As `run`, and how long the statement took (a lock wait shows up here). */
+  async timedRun(text: string, values: Values): Promise<{ changed: number; ms: number }> {
+    const started = performance.now();
+    const changed = await this.run(text, values);
+    return { changed, ms: performance.now() - started };
+  }
+
   async row<T extends Row>(text: string, values: Values): Promise<T | undefined> {
     const rows = (await this.send(text, values)) as RowDataPacket[];
     const row = rows[0] as T | undefined;

@@ -11,7 +11,7 @@ const USER_ID = 1;
 /** A user with no row: warm-up statements run against it and touch nothing. */
 const WARM_UP_ID = 0;
 /** GET_LOCK's timeout in seconds: a year, as good as for ever (--lock-timeout bounds row locks, not named locks). */
-const GET_LOCK_WAIT_S = 31_536_000;
+export const GET_LOCK_WAIT_S = 31_536_000;
 
 function statements(serverNow: string) {
   return {

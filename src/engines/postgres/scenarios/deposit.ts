@@ -1,18 +1,10 @@
-import { integer, intParam, pick } from '../../../scenarios/helpers.js';
+import { depositAccountCount as accountCount, depositPick, depositVerdict } from '../../../scenarios/field/deposit.js';
 import type { StatementRunner } from '../statements.js';
-import type { AttemptResult, ModeSpec, RunContext } from '../../../scenarios/types.js';
+import type { AttemptResult, ModeSpec } from '../../../scenarios/types.js';
 import type { Scenario } from './types.js';
 
-/**
- * The optimistic-retry budget: deposits spread over many accounts (100 by default, `--param
- * accounts=N`), a bounded number in flight at once (`--concurrency`), as in the classic Go demo
- * of 1000 deposits over 100 accounts with 100 in flight: `-w 100 -n 10 --concurrency 100`.
- */
+/** The optimistic-retry budget on PostgreSQL; what every engine shares is in scenarios/field/deposit.ts. */
 const WARM_UP_ID = 0;
-
-function accountCount({ params }: RunContext): number {
-  return intParam(params, 'accounts', 100, 1, 1_000_000);
-}
 
 function statements(serverNow: string) {
   return {
@@ -151,33 +143,19 @@ export const deposit: Scenario = {
         await db.run(sql.writeIfVersion, [WARM_UP_ID, 0, 0]);
         await db.simple('ROLLBACK');
       },
-      attempt: (iteration) =>
-        depositOnce(db, sql, 1 + pick(worker, iteration, 1, accounts), 1 + pick(worker, iteration, 2, 100), worker, iteration),
+      attempt: (iteration) => {
+        const { accountId, amount } = depositPick(worker, iteration, accounts);
+        return depositOnce(db, sql, accountId, amount, worker, iteration);
+      },
     };
   },
 
   async verify(db, context) {
-    const accounts = accountCount(context);
     const { rows } = await db.query<{ matching: number; deposits: number }>(`
       SELECT count(*) FILTER (WHERE a.balance = coalesce(d.sum, 0))::integer AS matching,
              coalesce(sum(d.n), 0)::integer AS deposits
         FROM accounts a LEFT JOIN (SELECT account_id, sum(amount) AS sum, count(*) AS n FROM deposits GROUP BY account_id) d
           ON d.account_id = a.id`);
-    const { matching = 0, deposits = 0 } = rows[0] ?? {};
-    const holds = matching === accounts;
-    const ranOut = context.failures.maxRetries ?? 0;
-    const message = holds
-      ? `all ${integer.format(accounts)} accounts hold exactly their ${integer.format(deposits)} accepted deposits; ` +
-        `${integer.format(context.retries.conflict)} retries, ${integer.format(ranOut)} deposits ran out of retries`
-      : `${integer.format(accounts - matching)} of ${integer.format(accounts)} accounts do not hold the sum of their accepted deposits: deposits were lost`;
-    return {
-      holds,
-      invariant: "each account's balance = the sum of its accepted deposits",
-      message,
-      quantity: 'accounts matching their deposits',
-      expected: accounts,
-      actual: matching,
-      figures: { accounts, 'accepted deposits': deposits, 'ran out of retries': ranOut },
-    };
+    return depositVerdict(rows[0], context);
   },
 };

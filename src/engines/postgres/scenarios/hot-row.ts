@@ -1,16 +1,12 @@
-import { integer } from '../../../scenarios/helpers.js';
+import { HOT_ROW_MESSAGE_ID as MESSAGE_ID, hotRowVerdict, LOST_TO_DUPLICATE_KEY } from '../../../scenarios/field/hot-row.js';
 import { hasSqlstate } from '../sqlstate.js';
-import type { ModeSpec, VerifyContext } from '../../../scenarios/types.js';
+import type { ModeSpec } from '../../../scenarios/types.js';
 import type { Scenario } from './types.js';
 
 /**
- * Update one popular row, or append: the retweet benchmark. Every worker retweets message 1,
- * either by incrementing its counter (one hot row, every writer queues for its lock) or by
- * appending one activity row per retweet (no shared row at all). The first append design made
- * (message, created_at, action) unique, with created_at the transaction's timestamp: two retweets
- * in the same microsecond collide, and the second is lost to a duplicate-key error.
+ * The retweet benchmark on PostgreSQL (scenarios/field/hot-row.ts has what every engine shares):
+ * created_at is now(), the transaction's start, in microseconds.
  */
-const MESSAGE_ID = 1;
 const WARM_UP_ID = 0;
 const UNIQUE_VIOLATION = '23505';
 
@@ -68,11 +64,6 @@ const COUNT_SQL: Record<string, string> = {
   'append-unique-ts': 'SELECT count(*)::integer AS n FROM retweets_unique_ts WHERE message_id = $1',
 };
 
-/** Every retweet a user made counts, failed or not: a lost one is a lost action. */
-function actionsDone({ operations, notAttempted }: VerifyContext): number {
-  return operations - notAttempted;
-}
-
 export const hotRow: Scenario = {
   name: 'hot-row',
   summary: 'Retweets: update one popular row, or append a row per action (the cost of contention).',
@@ -106,7 +97,7 @@ export const hotRow: Scenario = {
         return { outcome: 'counted', lockWaitMs: ms };
       } catch (error) {
         // The duplicate key is the bug this mode shows: the retweet happened and is lost.
-        if (mode === 'append-unique-ts' && hasSqlstate(error, UNIQUE_VIOLATION)) return { outcome: 'lost to a duplicate key' };
+        if (mode === 'append-unique-ts' && hasSqlstate(error, UNIQUE_VIOLATION)) return { outcome: LOST_TO_DUPLICATE_KEY };
         throw error;
       }
     };
@@ -122,22 +113,6 @@ export const hotRow: Scenario = {
 
   async verify(db, context) {
     const { rows } = await db.query<{ n: number }>(COUNT_SQL[context.mode] ?? COUNT_SQL.update ?? '', [MESSAGE_ID]);
-    const counted = rows[0]?.n ?? 0;
-    const actions = actionsDone(context);
-    const holds = counted >= actions - context.inDoubt && counted <= actions;
-    const duplicates = context.outcomes['lost to a duplicate key'] ?? 0;
-    const message = holds
-      ? `all ${integer.format(actions)} retweets are counted`
-      : `${integer.format(actions - counted)} of ${integer.format(actions)} retweets are not counted` +
-        (duplicates > 0 ? `: ${integer.format(duplicates)} collided on the timestamp and failed with a duplicate key (23505)` : '');
-    return {
-      holds,
-      invariant: 'retweets counted = retweets made',
-      message,
-      quantity: 'retweets counted',
-      expected: actions,
-      actual: counted,
-      figures: { 'duplicate-key errors': duplicates },
-    };
+    return hotRowVerdict(rows[0]?.n ?? 0, context, UNIQUE_VIOLATION);
   },
 };

@@ -1,22 +1,13 @@
-import { integer, intParam } from '../../../scenarios/helpers.js';
+import { ROW_LIMIT_USER_ID as USER_ID, rowLimitOf as limitOf, rowLimitVerdict } from '../../../scenarios/field/row-limit.js';
 import { hasSqlstate } from '../sqlstate.js';
 import { ADVISORY_NAMESPACE } from './counter.js';
-import type { ModeSpec, RunContext } from '../../../scenarios/types.js';
+import type { ModeSpec } from '../../../scenarios/types.js';
 import type { Scenario } from './types.js';
 
-/**
- * The limit enforced by a trigger: a BEFORE INSERT trigger counts the user's rows and refuses the
- * insert at the limit (`--limit N`, default 5). Every worker inserts for the same user, as an
- * application does: the item and an audit row, in one transaction.
- */
-const USER_ID = 1;
+/** The limit a trigger enforces, on PostgreSQL; what every engine shares is in scenarios/field/row-limit.ts. */
 const WARM_UP_ID = 0;
 /** The trigger's refusal: a SQLSTATE of its own, so the rig can tell it from a failure. */
 const LIMIT_REACHED = 'RR001';
-
-function limitOf({ params }: RunContext): number {
-  return intParam(params, 'limit', 5, 0, 1_000_000);
-}
 
 const MODES: readonly ModeSpec[] = [
   {
@@ -107,20 +98,7 @@ export const rowLimit: Scenario = {
   },
 
   async verify(db, context) {
-    const limit = limitOf(context);
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::integer AS n FROM items WHERE user_id = $1', [USER_ID]);
-    const count = rows[0]?.n ?? 0;
-    const holds = count <= limit;
-    return {
-      holds,
-      invariant: `rows per user ≤ the limit of ${limit}`,
-      message: holds
-        ? `user ${USER_ID} has ${integer.format(count)} rows; ${integer.format(context.outcomes.refused ?? 0)} inserts were refused at the limit`
-        : `user ${USER_ID} has ${integer.format(count)} rows, ${integer.format(count - limit)} over the limit of ${limit}: the trigger let concurrent inserts through`,
-      quantity: `rows of user ${USER_ID}, at most`,
-      expected: limit,
-      actual: count,
-      figures: { limit, rows: count, 'over the limit': Math.max(0, count - limit) },
-    };
+    return rowLimitVerdict(rows[0]?.n ?? 0, context);
   },
 };

@@ -1,21 +1,17 @@
-import { integer, intParam, pick } from '../../../scenarios/helpers.js';
+import { lockOrder, TRANSFER_AMOUNT as AMOUNT, TRANSFER_START_BALANCE as START_BALANCE, transferAccountCount as accountCount, transferPair, transferVerdict } from '../../../scenarios/field/transfer.js';
+import { SQLSTATE } from '../sqlstate.js';
 import type { StatementRunner } from '../statements.js';
-import type { AttemptResult, ModeSpec, RunContext } from '../../../scenarios/types.js';
+import type { AttemptResult, ModeSpec } from '../../../scenarios/types.js';
 import type { Scenario } from './types.js';
 
 /**
- * The deadlock: transfers between a few accounts, each transaction locking both rows with
- * FOR UPDATE. Locking them in the order the transfer names them deadlocks as soon as two
- * transfers cross; locking them by id never does. PostgreSQL keeps the money safe either way:
- * the invariant holds, and what the broken mode costs is the deadlocks (40P01) it provokes.
+ * The deadlock on PostgreSQL (scenarios/field/transfer.ts has what every engine shares): each
+ * transaction locks both rows with FOR UPDATE. Locking them in the order the transfer names them
+ * deadlocks as soon as two transfers cross; locking them by id never does. PostgreSQL keeps the
+ * money safe either way: the invariant holds, and what the broken mode costs is the deadlocks
+ * (40P01) it provokes.
  */
-const START_BALANCE = 1000;
-const AMOUNT = 1;
 const WARM_UP_ID = 0;
-
-function accountCount({ params }: RunContext): number {
-  return intParam(params, 'accounts', 10, 2, 100_000);
-}
 
 function statements(serverNow: string) {
   return {
@@ -28,7 +24,7 @@ function statements(serverNow: string) {
 type Statements = ReturnType<typeof statements>;
 
 async function transfer(db: StatementRunner, sql: Statements, from: number, to: number, ordered: boolean, worker: number, iteration: number): Promise<AttemptResult> {
-  const [first, second] = ordered && to < from ? [to, from] : [from, to];
+  const [first, second] = lockOrder(from, to, ordered);
   await db.simple('BEGIN');
   const { ms: firstWait } = await db.timedRow(sql.lock, [first]);
   const { ms: secondWait } = await db.timedRow(sql.lock, [second]);
@@ -116,15 +112,13 @@ export const transferScenario: Scenario = {
         await db.simple('ROLLBACK');
       },
       attempt: (iteration) => {
-        const from = 1 + pick(worker, iteration, 1, accounts);
-        const to = 1 + ((from + pick(worker, iteration, 2, accounts - 1)) % accounts);
+        const { from, to } = transferPair(worker, iteration, accounts);
         return transfer(db, sql, from, to, ordered, worker, iteration);
       },
     };
   },
 
   async verify(db, context) {
-    const accounts = accountCount(context);
     const { rows } = await db.query<{ total: number; unbalanced: number; transfers: number }>(`
       WITH moved AS (
         SELECT id, coalesce((SELECT sum(amount) FROM transfers WHERE to_id = a.id), 0)
@@ -133,24 +127,6 @@ export const transferScenario: Scenario = {
       SELECT (SELECT sum(balance) FROM accounts)::integer AS total,
              (SELECT count(*) FROM accounts a JOIN moved m USING (id) WHERE a.balance <> ${START_BALANCE} + m.net)::integer AS unbalanced,
              (SELECT count(*) FROM transfers)::integer AS transfers`);
-    const { total = 0, unbalanced = 0, transfers = 0 } = rows[0] ?? {};
-    const expectedTotal = accounts * START_BALANCE;
-    const recorded = transfers >= context.succeeded && transfers <= context.succeeded + context.inDoubt;
-    const holds = total === expectedTotal && unbalanced === 0 && recorded;
-    const deadlocks = context.errors.filter((error) => error.code === '40P01').reduce((sum, error) => sum + error.count, 0);
-    const message = holds
-      ? `the ${accounts} accounts still hold ${integer.format(total)} in all, every one matches its ${integer.format(transfers)} recorded transfers; ` +
-        `${integer.format(deadlocks)} deadlocks were detected on the way`
-      : `the accounts hold ${integer.format(total)} instead of ${integer.format(expectedTotal)}, ${unbalanced} do not match their transfers, ` +
-        `${integer.format(transfers)} transfers recorded for ${integer.format(context.succeeded)} made`;
-    return {
-      holds,
-      invariant: 'total balance unchanged, no transfer applied twice or half',
-      message,
-      quantity: 'total balance',
-      expected: expectedTotal,
-      actual: total,
-      figures: { accounts, 'recorded transfers': transfers, 'accounts off their transfers': unbalanced, deadlocks },
-    };
+    return transferVerdict(rows[0], context, SQLSTATE.deadlockDetected);
   },
 };

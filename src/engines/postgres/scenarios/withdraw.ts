@@ -1,20 +1,10 @@
-import { integer, intParam } from '../../../scenarios/helpers.js';
+import { WITHDRAW_ACCOUNT_ID as ACCOUNT_ID, WITHDRAWAL_AMOUNT as AMOUNT, withdrawStartBalance, withdrawVerdict } from '../../../scenarios/field/withdraw.js';
 import type { StatementRunner } from '../statements.js';
-import type { AttemptResult, ModeSpec, RunContext } from '../../../scenarios/types.js';
+import type { AttemptResult, ModeSpec } from '../../../scenarios/types.js';
 import type { Scenario } from './types.js';
 
-/**
- * The overdraft: every worker withdraws from one account, checking first that the balance covers
- * the amount. The account starts with enough for half the workers' first withdrawals (or
- * `--param balance=N`), so the race is decided in the first instants of the run.
- */
-const ACCOUNT_ID = 1;
+/** The overdraft on PostgreSQL; what every engine shares is in scenarios/field/withdraw.ts. */
 const WARM_UP_ID = 0;
-const AMOUNT = 10;
-
-function startBalance({ workers, params }: RunContext): number {
-  return intParam(params, 'balance', AMOUNT * Math.max(1, Math.ceil(workers / 2)), 0, 1_000_000_000);
-}
 
 function statements(serverNow: string) {
   return {
@@ -143,7 +133,7 @@ export const withdraw: Scenario = {
         amount integer NOT NULL,
         worker integer NOT NULL
       );`);
-    await db.query('INSERT INTO accounts VALUES ($1, $2)', [ACCOUNT_ID, startBalance(context)]);
+    await db.query('INSERT INTO accounts VALUES ($1, $2)', [ACCOUNT_ID, withdrawStartBalance(context)]);
   },
 
   worker({ mode, worker, sql: db }) {
@@ -158,35 +148,11 @@ export const withdraw: Scenario = {
   },
 
   async verify(db, context) {
-    const start = startBalance(context);
-    const allowed = Math.floor(start / AMOUNT);
     const { rows } = await db.query<{ balance: number; accepted: number; withdrawn: number }>(
       `SELECT a.balance, count(w.id)::integer AS accepted, coalesce(sum(w.amount), 0)::integer AS withdrawn
          FROM accounts a LEFT JOIN withdrawals w ON w.account_id = a.id WHERE a.id = $1 GROUP BY a.balance`,
       [ACCOUNT_ID],
     );
-    const { balance = start, accepted = 0, withdrawn = 0 } = rows[0] ?? {};
-    const consistent = balance === start - withdrawn;
-    const holds = balance >= 0 && consistent;
-    const excess = Math.max(0, accepted - allowed);
-    const message = !consistent
-      ? `the balance is ${integer.format(balance)}, but ${integer.format(start)} − ${integer.format(withdrawn)} withdrawn is ${integer.format(start - withdrawn)}`
-      : holds
-        ? `the balance is ${integer.format(balance)}: ${integer.format(accepted)} withdrawals of ${AMOUNT} accepted (the start balance allowed ${integer.format(allowed)}), ${integer.format(context.outcomes.refused ?? 0)} refused`
-        : `the balance went to ${integer.format(balance)}: ${integer.format(accepted)} withdrawals of ${AMOUNT} were accepted where ${integer.format(start)} allowed ${integer.format(allowed)}, so ${integer.format(excess)} should have been refused`;
-    return {
-      holds,
-      invariant: 'balance ≥ 0 and balance = start − accepted withdrawals',
-      message,
-      quantity: 'accepted withdrawals, at most',
-      expected: allowed,
-      actual: accepted,
-      figures: {
-        'start balance': start,
-        balance,
-        overdraft: Math.max(0, -balance),
-        'should have been refused': excess,
-      },
-    };
+    return withdrawVerdict(rows[0], context);
   },
 };
