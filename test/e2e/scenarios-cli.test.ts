@@ -24,8 +24,16 @@ describe('scenarios on the command line', () => {
       'postgres:row-limit',
       'postgres:hot-row',
       'sqlite:counter',
+      'mysql:counter',
+      'mysql:withdraw',
+      'mysql:transfer',
+      'mysql:deposit',
+      'mysql:row-limit',
+      'mysql:hot-row',
     ]);
     expect(text.stdout).toMatch(/^counter \(--engine sqlite\): /m);
+    expect(text.stdout).toMatch(/^row-limit \(--engine mysql\): /m);
+    expect(listed.find((scenario) => scenario.engine === 'mysql' && scenario.name === 'counter')?.modes.map((mode) => mode.name)).toContain('repeatable-read');
     expect(listed.find((scenario) => scenario.name === 'hot-row')?.modes.map((mode) => mode.name)).toEqual(['update', 'append', 'append-unique-ts']);
   });
 
