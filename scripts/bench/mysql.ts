@@ -70,8 +70,8 @@ async function resetTables(url: string): Promise<void> {
     .finally(() => admin.end());
 }
 
-/** mariadb-slap's transactions per second for `query` from `clients` clients, `transactions` in all. */
-async function slapTps(slap: string, url: string, query: string, clients: number, transactions: number): Promise<number> {
+/** mariadb-slap's transactions per second for `query` from `clients` clients, `transactions` in all (null: too quick to time). */
+async function slapTps(slap: string, url: string, query: string, clients: number, transactions: number): Promise<number | null> {
   await resetTables(url);
   const { hostname, port, username, password } = new URL(url);
   const statements = query.split(';').length;
@@ -79,8 +79,9 @@ async function slapTps(slap: string, url: string, query: string, clients: number
   args.push(`--concurrency=${clients}`, '--iterations=1', `--number-of-queries=${transactions * statements}`, '--delimiter=;', `--query=${query}`);
   const output = await run(slap, args);
   const seconds = Number(/Average number of seconds to run all queries: ([\d.]+) seconds/.exec(output)?.[1] ?? Number.NaN);
-  if (!(seconds > 0)) throw new Error(`cannot read the time from mariadb-slap's output: ${output}`);
-  return transactions / seconds;
+  if (!Number.isFinite(seconds)) throw new Error(`cannot read the time from mariadb-slap's output: ${output}`);
+  // It times to the millisecond: a run shorter than that (the --smoke sizes) has no rate to give.
+  return seconds > 0 ? transactions / seconds : null;
 }
 
 async function compareMode(url: string, slap: string | null, mode: string, clients: number, plan: MysqlPlan): Promise<MysqlModeRow> {
@@ -91,7 +92,8 @@ async function compareMode(url: string, slap: string | null, mode: string, clien
   for (let i = 0; i < plan.runs; i++) {
     const result = await runRace({ engine: 'mysql', db: url, mode, workers: clients, increments });
     rig.push({ opsPerSec: result.opsPerSec, attempts: result.attemptsPerOperation, verdict: result.verdict });
-    if (slap && query) peer.push(await slapTps(slap, url, query, clients, increments * clients));
+    const tps = slap && query ? await slapTps(slap, url, query, clients, increments * clients) : null;
+    if (tps !== null) peer.push(tps);
   }
   const rigOpsPerSec = Math.round(median(rig.map((item) => item.opsPerSec)));
   const slapTpsMedian = peer.length > 0 ? Math.round(median(peer)) : null;
