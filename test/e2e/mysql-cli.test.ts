@@ -3,11 +3,8 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { onStderrLine } from '../helpers/embedded-run.js';
-import { leftoversAfter, leftoversOfDir, leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
+import { leftoversOfRun, NOTHING_LEFT } from '../helpers/leftovers.js';
 import { describeOnMysql, mysqlDatabaseExists, readAndDropDatabase, testMysqlUrl } from '../helpers/mysql.js';
-
-/** How long a killed rig's watchdog may take to stop the server and delete its directory. */
-const WATCHDOG_GRACE_MS = 15_000;
 
 function runDirIn(stderr: string): string {
   return /^race-rig: run directory (.+)$/m.exec(stderr)?.[1] ?? '';
@@ -24,24 +21,6 @@ describeOnMysql('--engine mysql from the command line', () => {
     expect(result).toMatchObject({ verdict: 'RACE', database: { engine: 'embedded', serverVersion: expect.stringMatching(/MariaDB|^\d/) }, options: { engine: 'mysql', gate: true } });
     expect(result.database.url).toBe(`mysql://root@localhost/?socket=${dir}/mysqld.sock`);
     expect(leftoversOfRun(run.pid)).toEqual(NOTHING_LEFT);
-  });
-
-  it.each([
-    ['while the server starts', /^race-rig: starting .*(mariadbd|mysqld) \(pid \d+\)/],
-    ['during the race', /^race-rig: race: all 10 workers released/],
-  ])('killed outright (SIGKILL) %s, leaves nothing behind', async (_instant, line) => {
-    const { child, finished } = startCli(['--engine', 'mysql', '--verbose', '-w', '10', '-n', '100000', '--mode', 'for-update']);
-    const pid = child.pid ?? -1;
-    let seen: string[] = [];
-    await onStderrLine(child, line, () => {
-      seen = leftoversOfRun(pid).processes;
-      child.kill('SIGKILL');
-    });
-    const run = await finished;
-    const dir = runDirIn(run.stderr);
-
-    expect(seen.some((entry) => /mariadbd|mysqld/.test(entry))).toBe(true);
-    expect(await leftoversAfter(() => ({ dirs: [...leftoversOfRun(pid).dirs, ...leftoversOfDir(dir).dirs], processes: leftoversOfDir(dir).processes }), WATCHDOG_GRACE_MS)).toEqual(NOTHING_LEFT);
   });
 
   it('SIGTERM during the race: exit 143, the server stopped, nothing left behind', async () => {

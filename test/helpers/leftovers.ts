@@ -65,3 +65,13 @@ export async function leftoversAfter(probe: () => Leftovers, timeoutMs: number):
     await sleep(50);
   }
 }
+
+/** Everything left of the run of the CLI `pid` whose directory is `dir`, by either name. */
+export function leftoversOfCli(pid: number, dir: string): Leftovers {
+  const byPid = leftoversOfRun(pid);
+  const byDir = leftoversOfDir(dir);
+  return {
+    dirs: [...new Set([...byPid.dirs, ...byDir.dirs])].sort(),
+    processes: [...new Set([...byPid.processes, ...byDir.processes])].sort(),
+  };
+}
