@@ -58,6 +58,7 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
     return { index: task.index, threadId, ...tally, timeline: engine.timeline?.events ?? [] };
   } finally {
     schedule?.finish();
+    await engine.session.close?.().catch(() => undefined);
     await engine.close();
   }
 }

@@ -57,6 +57,8 @@ export interface WorkerSession {
   warmUp?(): Promise<void>;
   /** One attempt at operation `iteration` (0 to iterations − 1; a retry repeats the number). */
   attempt(iteration: number): Promise<AttemptResult>;
+  /** Optional: close what the session opened itself (a library's own connection), when the worker ends. */
+  close?(): Promise<void>;
 }
 
 export interface VerifyContext extends RunContext {

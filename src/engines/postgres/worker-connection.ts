@@ -18,6 +18,11 @@ function sessionOptions({ schema, lockTimeoutMs, statementTimeoutMs }: PostgresT
   ].join(' ');
 }
 
+/** Connection settings for a library that connects by itself: the run's server, schema and timeouts. */
+export function libraryConnection(target: PostgresTarget): pg.ClientConfig {
+  return { ...target.connection, options: sessionOptions(target) } as pg.ClientConfig;
+}
+
 interface Opened {
   readonly key: string;
   readonly client: pg.Client;

@@ -12,7 +12,8 @@ import type { Scenario } from './scenarios/types.js';
 import { scheduledClient } from './scheduled-client.js';
 import { classifyPostgresError, sqlstateOf } from './sqlstate.js';
 import { StatementRunner } from './statements.js';
-import { workerConnection } from './worker-connection.js';
+import { libraryConnection, workerConnection } from './worker-connection.js';
+import { workerPool } from './worker-pool.js';
 import type { PostgresTarget } from './types.js';
 
 /**
@@ -81,7 +82,10 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
   const { client } = connection;
   try {
     const { client: scenarioClient, timeline, sql } = clientFor(client, task, target, schedule);
-    const session = await scenario.worker({ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index, client: scenarioClient, sql });
+    const session = await scenario.worker({
+      ...{ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index },
+      ...{ client: scenarioClient, sql, pool: workerPool(scenarioClient), connection: libraryConnection(target), schema: target.schema },
+    });
     await session.warmUp?.();
     if (schedule) await useExploreDeadlockTimeout(client, schedule);
     sql.resetServerTime();
