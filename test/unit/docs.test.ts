@@ -16,7 +16,7 @@ import { explored, race } from '../helpers/result-fixture.js';
 const read = (path: string) => readFile(join(ROOT, path), 'utf8');
 
 /** Flags of other programs that the docs show (node, docker, the bench script). */
-const OTHER_PROGRAMS_FLAGS = new Set(['import', 'trace-warnings', 'wait', 'health-cmd', 'health-interval', 'health-timeout', 'health-retries', 'quick', 'smoke', 'out', 'max-tries', 'cpu-prof', 'cpu-prof-dir', 'threads']);
+const OTHER_PROGRAMS_FLAGS = new Set(['import', 'trace-warnings', 'wait', 'health-cmd', 'health-interval', 'health-timeout', 'health-retries', 'quick', 'smoke', 'out', 'max-tries', 'cpu-prof', 'cpu-prof-dir', 'threads', 'prefix']);
 
 function knownFlags(): Set<string> {
   const flags = new Set(['help', 'version']);

@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runRace } from 'race-rig';
+import { testDatabaseUrl, withClient } from '../helpers/database.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/wallet-service/', import.meta.url));
+const scenario = './examples/wallet-service/race-service.js';
+
+/** The example is a package of its own: installed here, from its lock file, when it is not yet. */
+beforeAll(() => {
+  if (!existsSync(`${EXAMPLE}node_modules/.package-lock.json`)) execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', EXAMPLE], { stdio: 'ignore' });
+}, 120_000);
+
+/** The wallet's balance and the ledger's sum in a kept schema, and the schema dropped after. */
+async function walletIn(schema: string): Promise<{ balance: number; withdrawn: number }> {
+  return withClient(async (client) => {
+    const { rows } = await client.query<{ balance: number; withdrawn: number }>(
+      `SELECT balance, (SELECT coalesce(sum(amount), 0)::integer FROM ${schema}.ledger) AS withdrawn FROM ${schema}.wallets WHERE id = 1`,
+    );
+    await client.query(`DROP SCHEMA ${schema} CASCADE`);
+    return rows[0] ?? { balance: Number.NaN, withdrawn: Number.NaN };
+  });
+}
+
+describe('the example wallet service (kysely, fastify), its withdraw() raced from the worker threads', () => {
+  it('as first written (check, then act): the wallet is overdrawn, as the database shows', async () => {
+    const result = await runRace({ db: testDatabaseUrl(), scenario, mode: 'check-then-act', workers: 10, increments: 5, keep: true });
+    const wallet = await walletIn(result.database.schema);
+
+    expect(result.verdict).toBe('RACE');
+    expect(wallet.balance).toBeLessThan(0);
+    expect(wallet.balance).toBe(50 - wallet.withdrawn);
+    expect(result.outcomes.accepted).toBe(wallet.withdrawn / 10);
+  });
+
+  it('fixed (the check inside the UPDATE): the balance stops at 0, exactly 5 withdrawals made', async () => {
+    const result = await runRace({ db: testDatabaseUrl(), scenario, mode: 'guarded', workers: 10, increments: 5, keep: true });
+
+    expect(await walletIn(result.database.schema)).toEqual({ balance: 0, withdrawn: 50 });
+    expect(result).toMatchObject({ verdict: 'CORRECT', outcomes: { accepted: 5, refused: 45 } });
+  });
+
+  it('its HTTP API answers 200 for a withdrawal made and 409 for one the balance does not cover', async () => {
+    const { Kysely, PostgresDialect } = await import(`${EXAMPLE}node_modules/kysely/dist/esm/index.js`);
+    const { buildApp } = await import(`${EXAMPLE}src/app.js`);
+    const { createTables } = await import(`${EXAMPLE}src/schema.js`);
+    const schema = `wallet_api_${process.pid}`;
+    await withClient((client) => client.query(`CREATE SCHEMA ${schema}`));
+    const pool = new pg.Pool({ connectionString: testDatabaseUrl(), options: `-c search_path=${schema}`, max: 2 });
+    const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    const app = buildApp(db, { guarded: true });
+    try {
+      await createTables(db);
+      await db.insertInto('wallets').values({ id: 1, balance: 15 }).execute();
+      const withdraw = () => app.inject({ method: 'POST', url: '/wallets/1/withdraw', payload: { amount: 10 } });
+
+      expect((await withdraw()).statusCode).toBe(200);
+      expect((await withdraw()).statusCode).toBe(409);
+      expect((await app.inject({ method: 'GET', url: '/wallets/1' })).json()).toEqual({ balance: 5 });
+    } finally {
+      await app.close();
+      await db.destroy();
+      await withClient((client) => client.query(`DROP SCHEMA ${schema} CASCADE`));
+    }
+  });
+});
