@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exploreRace, runRace } from 'race-rig';
 import { testDatabaseUrl, withClient } from '../helpers/database.js';
+import { describeOnMysql, readAndDropDatabase, testMysqlUrl } from '../helpers/mysql.js';
 
 // @ts-expect-error: a plain JavaScript scenario module, as users write them
 import { OWN_POOL } from '../fixtures/kysely-counter.js';
@@ -32,7 +33,7 @@ describe('a scenario written with a query builder (kysely) on the pool each work
     expect(result).toMatchObject({ verdict: 'CORRECT', threads: 10 });
   });
 
-  it("own-pool: a pool the scenario opens from context.connection, in the run's schema, closed when the worker ends", async () => {
+  it("own-pool: a pool the scenario opens from context.connectionConfig, in the run's schema, closed when the worker ends", async () => {
     const result = await runRace({ db: testDatabaseUrl(), scenario, mode: 'own-pool', workers: 4, increments: 25, keep: true });
     const left = await withClient(async (client) => (await client.query('SELECT count(*)::integer AS n FROM pg_stat_activity WHERE application_name = $1', [OWN_POOL])).rows[0]?.n);
 
@@ -54,5 +55,34 @@ describe('a scenario written with a query builder (kysely) on the pool each work
     ]);
     expect(fixed.found).toBe(false);
     expect(fixed.interleavings).toBe(fixed.schedules);
+  });
+});
+
+describeOnMysql('the same with kysely on MySQL, on the pool each worker gets', () => {
+  const mysqlScenario = './test/fixtures/kysely-mysql-counter.js';
+  const counterOnMysql = (database: string) => readAndDropDatabase(database, 'SELECT n FROM {db}.counters WHERE id = 1');
+
+  it('lost: RACE, held at the server gate like the rig\'s own statements; for-update in a transaction: exact', async () => {
+    const broken = await runRace({ engine: 'mysql', db: testMysqlUrl() ?? '', scenario: mysqlScenario, mode: 'lost', workers: 10, increments: 100, keep: true });
+    const fixed = await runRace({ engine: 'mysql', db: testMysqlUrl() ?? '', scenario: mysqlScenario, mode: 'for-update', workers: 10, increments: 50, keep: true });
+
+    expect(await counterOnMysql(broken.database.schema)).toBe(broken.actual);
+    expect(broken).toMatchObject({ verdict: 'RACE', start: 'gate' });
+    expect(broken.actual).toBeLessThan(1000);
+    expect(broken.startSpreadMs).not.toBeNull();
+    expect(await counterOnMysql(fixed.database.schema)).toBe(500);
+    expect(fixed.verdict).toBe('CORRECT');
+  });
+
+  it("explore schedules kysely's statements on MySQL too", async () => {
+    const result = await exploreRace({ engine: 'mysql', db: testMysqlUrl() ?? '', scenario: mysqlScenario, mode: 'lost' });
+
+    expect(result).toMatchObject({ found: true, failing: { expected: 2, actual: 1 } });
+    expect(result.failing?.steps.map((step) => step.sql)).toEqual([
+      'select `n` from `counters` where `id` = 1',
+      'select `n` from `counters` where `id` = 1',
+      'update `counters` set `n` = 1 where `id` = 1',
+      'update `counters` set `n` = 1 where `id` = 1',
+    ]);
   });
 });

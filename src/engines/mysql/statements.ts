@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { GateCarry } from './gate-carry.js';
 
 /**
  * The server's clock in epoch milliseconds with microsecond fraction, as column `t`. NOW(6) is
@@ -15,25 +16,23 @@ const BEGIN = /^\s*(START\s+TRANSACTION|BEGIN)\b/i;
 /** A statement's parameters (mysql2 sends them as they are; the gate's query writes them in). */
 export type Values = readonly (string | number | boolean | null)[];
 
-/** What travels in front of the next statement: the gate's SQL, and the thread's hold once both are sent. */
-interface Carried {
-  readonly prefix: string;
-  readonly hold: () => void;
-}
-
 /**
  * Runs a worker's statements as prepared statements on its own connection (mysql2's `execute`
  * prepares each text once per connection, during warm-up, then only executes it). The MySQL
  * protocol answers one command at a time, so nothing is pipelined; the one exception is the
- * gate, sent as one multi-statement query together with the first critical statement.
+ * gate (gate-carry.ts), sent as one multi-statement query together with the first critical
+ * statement (and a START TRANSACTION before it).
  */
 export class MysqlStatements {
   private firstServerTime: number | null = null;
-  private carried: Carried | null = null;
   /** A `START TRANSACTION` not sent yet: it goes out with the next statement (behind the gate, in one query). */
   private pendingBegin: string | null = null;
 
-  constructor(private readonly connection: Connection) {}
+  /** `gate`: the start gate to send in front of the first statement, when the run has one. */
+  constructor(
+    private readonly connection: Connection,
+    private readonly gate: GateCarry | null = null,
+  ) {}
 
   /** Select this (`SELECT …, ${'$'}{sql.serverNow} FROM …`) in the critical section's first statement. */
   get serverNow(): string {
@@ -86,33 +85,20 @@ export class MysqlStatements {
     this.firstServerTime = null;
   }
 
-  /**
-   * The next statement goes out behind `prefix` (the gate), in one query, and `hold` runs as soon
-   * as that query is on the wire (mysql2 writes it to the socket before query() returns).
-   */
-  carry(prefix: string, hold: () => void): void {
-    this.carried = { prefix, hold };
-  }
-
   private async send(text: string, values: Values): Promise<unknown> {
     const begin = this.pendingBegin;
     this.pendingBegin = null;
-    if (this.carried) return this.sendCarried(this.carried, begin, text, values);
+    const carried = this.gate?.armed ? await this.gate.sendWith(this.connection, [...(begin ? [begin] : []), mysql.format(text, [...values])].join('; ')) : null;
+    if (carried) return this.firstOfGate(carried[0].at(-1));
     if (begin) await this.connection.query(begin);
     const [result] = values.length === 0 ? await this.connection.query(text) : await this.connection.execute(text, [...values]);
     return result;
   }
 
-  private async sendCarried(carried: Carried, begin: string | null, text: string, values: Values): Promise<unknown> {
-    this.carried = null;
-    const pending = this.connection.query([carried.prefix, ...(begin ? [begin] : []), mysql.format(text, [...values])].join('; '));
-    carried.hold();
-    const [results] = (await pending) as unknown as [unknown[][]];
-    const result = results.at(-1);
-    // A statement that selects no clock (an UPDATE) starts when the gate's sleep ends: the gate's row says when.
+  /** A first statement that selects no clock (an UPDATE) starts when the gate's sleep ends: the gate's row says when. */
+  private firstOfGate(result: unknown): unknown {
     const own = Array.isArray(result) ? (result[0] as Row | undefined)?.t : undefined;
-    const gate = (results[0]?.[0] as Row | undefined)?.t;
-    if (typeof own !== 'number' && typeof gate === 'number') this.firstServerTime ??= gate;
+    if (typeof own !== 'number') this.firstServerTime ??= this.gate?.gateTimeMs ?? null;
     return result;
   }
 }

@@ -2,6 +2,7 @@ import type { Connection } from 'mysql2/promise';
 import type { BaseWorkerContext, ScenarioDefinition } from '../../scenarios/types.js';
 import type { DatabaseServer } from '../types.js';
 import type { MysqlStatements } from './statements.js';
+import type { MysqlWorkerPool } from './worker-pool.js';
 
 /**
  * How the coordinator and the workers reach a MySQL or MariaDB server: mysql2 connection
@@ -48,6 +49,12 @@ export interface MysqlWorkerContext extends BaseWorkerContext {
    * server's start time, from which the rig measures the start spread.
    */
   readonly sql: MysqlStatements;
+  /**
+   * A mysql2 pool stand-in over `connection`, for a query builder that takes a pool (kysely's
+   * MysqlDialect): its statements run on the worker's own connection, and under `explore` they
+   * are scheduling points like the rest.
+   */
+  readonly pool: MysqlWorkerPool;
 }
 
 /** A MySQL scenario: set-up and verification on the coordinator's connection, a session per worker. */

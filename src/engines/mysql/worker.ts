@@ -8,9 +8,11 @@ import type { OpenWorker } from '../types.js';
 import { connectMysql } from './connect.js';
 import { classifyMysqlError } from './errors.js';
 import { GATE_SQL } from './gate.js';
+import { GateCarry, gatedConnection } from './gate-carry.js';
 import { MYSQL_SCENARIOS } from './scenarios/index.js';
 import { scheduledConnection } from './scheduled.js';
 import { MysqlStatements } from './statements.js';
+import { mysqlWorkerPool } from './worker-pool.js';
 import type { MysqlScenario, MysqlTarget } from './types.js';
 
 /** innodb_lock_wait_timeout's largest value, in seconds: what `--lock-timeout 0` (for ever) means here. */
@@ -43,10 +45,11 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
   const connection = await connectMysql(target.connection, 'the run database', target.database);
   try {
     await connection.query(`SET SESSION innodb_lock_wait_timeout = ${lockWaitSeconds(target.lockTimeoutMs)}`);
-    const { scenarioConnection, timeline } = scheduled(connection, task, schedule);
-    const sql = new MysqlStatements(scenarioConnection);
+    const carry = target.gate ? new GateCarry() : null;
+    const { scenarioConnection, timeline } = scheduled(carry ? gatedConnection(connection, carry) : connection, task, schedule);
+    const sql = new MysqlStatements(scenarioConnection, carry);
     const context = { mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index };
-    const session = await scenario.worker({ ...context, connection: scenarioConnection, sql });
+    const session = await scenario.worker({ ...context, connection: scenarioConnection, sql, pool: mysqlWorkerPool(scenarioConnection) });
     await session.warmUp?.();
     sql.resetServerTime();
     const { gate } = target;
@@ -59,10 +62,11 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
         () => undefined,
         () => undefined,
       ),
-      firstStatementAtMs: () => sql.firstServerTimeMs(),
+      // A first statement sent past the rig's `sql` (a library's) selects no clock: the gate's row says when it began.
+      firstStatementAtMs: () => sql.firstServerTimeMs() ?? carry?.gateTimeMs ?? null,
       // The gate travels with the first critical statement (see gate.ts); the thread holds still once both are sent.
       released: () => {
-        if (gate) sql.carry(GATE_SQL, () => holdStill(gate.hold));
+        if (gate) carry?.arm(GATE_SQL, () => holdStill(gate.hold));
       },
       check: () => {},
       close: () => close(connection),

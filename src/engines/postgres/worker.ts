@@ -84,7 +84,7 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
     const { client: scenarioClient, timeline, sql } = clientFor(client, task, target, schedule);
     const session = await scenario.worker({
       ...{ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index },
-      ...{ client: scenarioClient, sql, pool: workerPool(scenarioClient), connection: libraryConnection(target), schema: target.schema },
+      ...{ client: scenarioClient, sql, pool: workerPool(scenarioClient), connectionConfig: libraryConnection(target), schema: target.schema },
     });
     await session.warmUp?.();
     if (schedule) await useExploreDeadlockTimeout(client, schedule);

@@ -24,8 +24,8 @@ export interface WorkerContext extends BaseWorkerContext {
    * search_path and the run's timeouts). May hold a password: never print it. Close what you open
    * in the session's `close()`; `explore` does not schedule such connections (use `pool`).
    */
-  readonly connection: pg.ClientConfig;
-  /** The run's schema: the search_path of `client`, `pool` and `connection`. */
+  readonly connectionConfig: pg.ClientConfig;
+  /** The run's schema: the search_path of `client`, `pool` and `connectionConfig`. */
   readonly schema: string;
 }
 
