@@ -58,6 +58,23 @@ describe('a scenario written with a query builder (kysely) on the pool each work
   });
 });
 
+describe('drizzle-orm on the same pool', () => {
+  const drizzleScenario = './test/fixtures/drizzle-counter.js';
+
+  it('lost: RACE; for-update in db.transaction(): exact; explore finds the lost update in its SQL', async () => {
+    const broken = await runRace({ db: testDatabaseUrl(), scenario: drizzleScenario, mode: 'lost', workers: 10, increments: 100, keep: true });
+    const fixed = await runRace({ db: testDatabaseUrl(), scenario: drizzleScenario, mode: 'for-update', workers: 10, increments: 50, keep: true });
+    const explored = await exploreRace({ db: testDatabaseUrl(), scenario: drizzleScenario, mode: 'lost' });
+
+    expect(await counterIn(broken.database.schema)).toBe(broken.actual);
+    expect(broken.verdict).toBe('RACE');
+    expect(await counterIn(fixed.database.schema)).toBe(500);
+    expect(fixed.verdict).toBe('CORRECT');
+    expect(explored).toMatchObject({ found: true, failing: { expected: 2, actual: 1 } });
+    expect(explored.failing?.steps[0]?.sql).toBe('select "n" from "counters" where "counters"."id" = 1');
+  });
+});
+
 describeOnMysql('the same with kysely on MySQL, on the pool each worker gets', () => {
   const mysqlScenario = './test/fixtures/kysely-mysql-counter.js';
   const counterOnMysql = (database: string) => readAndDropDatabase(database, 'SELECT n FROM {db}.counters WHERE id = 1');
