@@ -46,13 +46,12 @@ type Send = (text: string, values?: unknown[]) => Promise<unknown>;
 
 /** The worker's connection with the gate carried by its first `query` or `execute`, for statements the rig's `sql` does not send. */
 export function gatedConnection(connection: Connection, carry: GateCarry): Connection {
-  const gated = (send: Send) => async (text: unknown, values?: unknown[]) => {
-    if (!carry.armed || typeof text !== 'string') return send(text as string, values);
-    const sent = await carry.sendWith(connection, values ? mysql.format(text, values as never) : text);
-    if (!sent) return send(text, values);
-    const [results, fields] = sent;
+  const carried = async (text: string, values?: unknown[]) => {
+    const [results, fields] = (await carry.sendWith(connection, values ? mysql.format(text, values as never) : text)) ?? [[], undefined];
     return [results.length === 1 ? results[0] : results, fields];
   };
+  // Every statement after the first goes straight through: no extra promise on the race's hot path.
+  const gated = (send: Send) => (text: unknown, values?: unknown[]) => (carry.armed && typeof text === 'string' ? carried(text, values) : send(text as string, values));
   const query = gated((text, values) => connection.query(text, values as never));
   const execute = gated((text, values) => connection.execute(text, values as never));
   return forward(connection, (property) => (property === 'query' ? query : property === 'execute' ? execute : undefined));
