@@ -35,6 +35,8 @@ export interface WorkerTask {
   readonly target: EngineTarget;
   /** One Int32 the worker adds 1 to after each operation, for the progress bar; or null. */
   readonly progress: SharedArrayBuffer | null;
+  /** Where the scenario's application listens (its `app()`), or null. */
+  readonly appUrl: string | null;
   /** `race-rig explore`: where the worker parks before each statement (src/explore/control.ts); null in a race. */
   readonly schedule: SharedArrayBuffer | null;
 }

@@ -6,8 +6,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { createTables } from './src/schema.js';
 import { walletService } from './src/wallet.js';
 
-const WALLET = 1;
-const AMOUNT = 10;
+export const WALLET = 1;
+export const AMOUNT = 10;
 
 /** Kysely on the coordinator's client, for the set-up: a pool of that one client, never closed. */
 const onClient = (client) => new Kysely({ dialect: new PostgresDialect({ pool: { connect: async () => ({ query: (text, values) => client.query(text, values), release: () => {} }) } }) });

@@ -32,8 +32,11 @@ export interface Engine<Settings = unknown, Options extends OptionTable = Option
   open(request: SessionRequest<Settings>): Promise<EngineSession>;
 }
 
-/** How a run released its workers: the shared-memory barrier alone, or also a server-side gate. */
-export type StartKind = 'barrier' | 'gate';
+/**
+ * How a run released its workers: the shared-memory barrier alone, also a server-side gate, or
+ * (an HTTP race) the final bytes of requests staged on open connections, written in one loop.
+ */
+export type StartKind = 'barrier' | 'gate' | 'last-byte';
 
 /** Where the data of a run lives, as `result.database.engine` names it (schema version 1). */
 export type DatabaseKind = 'embedded' | 'external' | 'sqlite';
@@ -98,6 +101,8 @@ export interface PreparedRun {
   readonly start: StartKind;
   /** Things the user should know about this run (a start that fell back to the barrier, say). */
   readonly warnings: readonly string[];
+  /** What a library (the application under test) connects to the run's data with: see AppContext. May hold a password. */
+  readonly connection: Readonly<Record<string, unknown>>;
   /** The run's schema ('' where there is none) and whether it stays after the run. */
   readonly schema: string;
   readonly kept: boolean;

@@ -4,6 +4,7 @@ import type { EngineSession, PreparedRun } from '../engines/types.js';
 import type { RaceOptions, RaceStage } from '../race/options.js';
 import type { ResolvedRace } from '../race/resolve.js';
 import type { WorkerPool } from '../pool/types.js';
+import { startApp } from './app.js';
 import { aggregateResults } from '../result/aggregate.js';
 import { buildResult, runContextOf, verifyContextOf } from '../result/build.js';
 import type { RaceResult } from '../result/types.js';
@@ -51,6 +52,8 @@ export async function raceOnPrepared(race: ResolvedRace, context: RaceContext, p
   const { session, pool, signal, stage } = context;
   stage('race');
   const onProgress = progressCallback(race, context.options);
+  const app = await startApp(race, prepared, signal);
+  const appWarnings: string[] = [];
   const outcome = await pool.race({
     task: {
       scenario: race.scenarioRef,
@@ -61,6 +64,7 @@ export async function raceOnPrepared(race: ResolvedRace, context: RaceContext, p
       maxRetries: race.common.maxRetries,
       backoffMs: race.common.backoffMs,
       target: prepared.target,
+      appUrl: app.url,
     },
     concurrency: race.common.concurrency,
     barrierTimeoutMs: race.common.barrierTimeoutMs,
@@ -71,7 +75,7 @@ export async function raceOnPrepared(race: ResolvedRace, context: RaceContext, p
     },
     ...(prepared.lockWaits ? { lockWaits: prepared.lockWaits.bind(prepared) } : {}),
     signal,
-  });
+  }).finally(async () => appWarnings.push(...(await app.close())));
   stage('verify');
   const totals = aggregateResults(outcome.results);
   const verification = await prepared.verify(verifyContextOf(race, totals));
@@ -84,8 +88,8 @@ export async function raceOnPrepared(race: ResolvedRace, context: RaceContext, p
     setupMs: outcome.releasedAt - startedAt,
     elapsedMs: outcome.elapsedMs,
     database: { engine: session.kind, url: session.url, serverVersion: session.serverVersion, schema: prepared.schema, schemaKept: prepared.kept },
-    start: prepared.start,
-    warnings: [...prepared.warnings, ...dropped],
+    start: outcome.start ?? prepared.start,
+    warnings: [...prepared.warnings, ...appWarnings, ...dropped],
   });
 }
 

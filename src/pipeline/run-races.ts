@@ -4,7 +4,7 @@ import type { EngineSession } from '../engines/types.js';
 import { DatabaseError, InvalidOptionError } from '../errors.js';
 import type { RaceOptions } from '../race/options.js';
 import type { ResolvedRace } from '../race/resolve.js';
-import { startThreadPool } from '../pool/threads.js';
+import { poolFor } from '../pool/registry.js';
 import type { StartPool, WorkerPool } from '../pool/types.js';
 import { planRaces } from './plan.js';
 import type { RunShape } from './plan.js';
@@ -116,11 +116,11 @@ export async function withPipeline<T>(
 }
 
 /** Plans every run (checking every option before anything starts), then races them one after another on fresh data. */
-export async function runRaces(options: RaceOptions, shape: RunShape, startPool: StartPool = startThreadPool): Promise<RaceResult[]> {
+export async function runRaces(options: RaceOptions, shape: RunShape, startPool?: StartPool): Promise<RaceResult[]> {
   const plan = await planRaces(options, shape);
   const first = plan[0];
   if (!first) throw new InvalidOptionError('there is nothing to run');
-  const { value: results, leftovers } = await withPipeline(first, options, startPool, async (context) => {
+  const { value: results, leftovers } = await withPipeline(first, options, startPool ?? poolFor(first.scenario), async (context) => {
     const done: RaceResult[] = [];
     for (const race of plan) done.push(await raceOnce(race, context, done.length === 0 ? context.startedAt : undefined));
     return done;

@@ -1,3 +1,4 @@
+import type { StartKind } from '../engines/types.js';
 import type { LockWait, WorkerResult, WorkerTask } from '../protocol.js';
 
 /** What every worker of a race is given; the pool adds each one's index and the start machinery. */
@@ -30,6 +31,8 @@ export interface RaceSchedule {
 
 export interface RaceOutcome {
   readonly results: WorkerResult[];
+  /** How the pool released its workers, when not by the engine's start (an HTTP race's last bytes). */
+  readonly start?: StartKind;
   /** `performance.now()` at the release. */
   readonly releasedAt: number;
   /** From the release to the last worker's result. */

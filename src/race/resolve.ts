@@ -100,7 +100,9 @@ function echoOf(base: RaceBase, mode: ModeSpec, common: CommonSettings, settings
 }
 
 /** One run of the base's scenario: its mode, and every option checked against it. */
-export function resolveRace(base: RaceBase, options: RaceOptions): ResolvedRace {
+export function resolveRace(base: RaceBase, given: RaceOptions): ResolvedRace {
+  // The server gate holds the workers' own connections; with an app, the statements are the app's.
+  const options = base.scenario.app && Object.hasOwn(base.engine.options, 'gate') ? ({ ...given, gate: false } as RaceOptions) : given;
   const mode = modeOf(base.scenario, options.mode);
   const common = resolveCommon(options, base.scenario, mode);
   const settings = base.engine.resolve(options as unknown as Readonly<Record<string, unknown>>, common);

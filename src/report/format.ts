@@ -10,6 +10,12 @@ export interface FormatOptions {
   readonly color: boolean;
 }
 
+/** What a start spread was measured on, and how the workers were released. */
+function startSpreadBasis(result: RaceResult): string {
+  if (result.start === 'last-byte') return 'client clock, final bytes written in one loop; last-byte sync';
+  return `${result.database.engine === 'sqlite' ? 'process' : 'server'} clock, first critical statements; ${result.start === 'gate' ? 'barrier + server gate' : 'barrier'}`;
+}
+
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
@@ -72,13 +78,9 @@ function outcomeTable(result: RaceResult, paint: ChalkInstance): string {
     { throughput: [`${integer.format(result.opsPerSec)} ${unit}s/s`] },
     { 'lock wait': [`${duration(result.lockWaitMs.total)} in total, ${duration(result.lockWaitMs.perOperation)} per ${unit}`] },
     {
-      'start spread': [
-        result.startSpreadMs === null
-          ? 'n/a'
-          : `${duration(result.startSpreadMs)} (${result.database.engine === 'sqlite' ? 'process' : 'server'} clock, first critical statements; ${result.start === 'gate' ? 'barrier + server gate' : 'barrier'})`,
-      ],
+      'start spread': [result.startSpreadMs === null ? 'n/a' : `${duration(result.startSpreadMs)} (${startSpreadBasis(result)})`],
     },
-    { 'set-up': [`${duration(result.setupMs)} to release ${result.threads} threads`] },
+    { 'set-up': [`${duration(result.setupMs)} to release ${result.start === 'last-byte' ? 'the staged requests' : `${result.threads} threads`}`] },
     { memory: [`${integer.format(result.peakRssMb)} MB peak RSS`] },
   );
   return table.toString();

@@ -19,7 +19,14 @@ export function scenarioRef(nameOrPath: string, cwd = process.cwd()): ScenarioRe
   return { kind: 'module', url: pathToFileURL(resolve(cwd, nameOrPath)).href };
 }
 
-const FUNCTIONS = ['setup', 'worker', 'verify'] as const;
+const FUNCTIONS = ['setup', 'verify'] as const;
+
+/** An HTTP scenario needs its requests and the app they go to; any other scenario a worker(). */
+function operationProblems(candidate: Partial<AnyScenario>): string[] {
+  if (candidate.http === undefined) return typeof candidate.worker === 'function' ? [] : ['worker() (or http with app())'];
+  const problems = typeof candidate.http?.request === 'function' ? [] : ['http.request()'];
+  return typeof candidate.app === 'function' ? problems : [...problems, 'app() (http requests go to the app it starts)'];
+}
 
 /** Checks that a module's export has the scenario's shape; says what is missing if not. */
 export function validateScenario(value: unknown, source: string): AnyScenario {
@@ -34,6 +41,7 @@ export function validateScenario(value: unknown, source: string): AnyScenario {
       problems.push("modes each with a name and an outcome ('race' or 'correct')");
     }
     for (const name of FUNCTIONS) if (typeof candidate[name] !== 'function') problems.push(`${name}()`);
+    problems.push(...operationProblems(candidate));
   }
   if (problems.length > 0) throw new InvalidOptionError(`${source} is not a race-rig scenario: it lacks ${problems.join(', ')}`);
   const scenario = candidate as AnyScenario;

@@ -34,6 +34,8 @@ export interface RunContext {
 export interface BaseWorkerContext extends RunContext {
   /** This worker's index, 0 to workers − 1. */
   readonly worker: number;
+  /** Where the application the scenario's `app()` started listens (`http://127.0.0.1:…`), or null when it has none. */
+  readonly appUrl: string | null;
 }
 
 /**
@@ -106,13 +108,20 @@ export interface ScenarioDefinition<Db, Worker extends BaseWorkerContext> {
   readonly modes: readonly ModeSpec[];
   /** Creates the tables and data, in the run's schema (the `search_path`) or file. */
   setup(db: Db, context: RunContext): Promise<void> | void;
-  /** Prepares one worker thread's critical section; runs in that thread. */
-  worker(context: Worker): Promise<WorkerSession> | WorkerSession;
+  /** Prepares one worker thread's critical section; runs in that thread. A scenario with `http` may leave it out. */
+  worker?(context: Worker): Promise<WorkerSession> | WorkerSession;
+  /** Optional: starts the application under test on the run's data, before the race; closed before `verify`. */
+  app?(context: AppContext): Promise<RunningApp> | RunningApp;
+  /** Optional: the operations are HTTP requests to the app, released together by last-byte sync (see http-types.ts). */
+  readonly http?: HttpOperations;
   /** Reads the truth back after every worker finished and judges the invariant. */
   verify(db: Db, context: VerifyContext): Promise<Verification> | Verification;
   /** Optional: undoes what `setup` did outside the run's schema (the rig drops the schema). */
   teardown?(db: Db, context: RunContext): Promise<void> | void;
 }
+
+export type { AppContext, HttpOperations, HttpRequest, HttpResponse, RunningApp } from './http-types.js';
+import type { AppContext, HttpOperations, RunningApp } from './http-types.js';
 
 /** A scenario of any engine, as the pipeline carries it; its engine casts it back. */
 export type AnyScenario = ScenarioDefinition<never, never>;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runRace } from 'race-rig';
+import { runCli } from '../helpers/cli.js';
 import { testDatabaseUrl, withClient } from '../helpers/database.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/wallet-service/', import.meta.url));
@@ -65,5 +66,29 @@ describe('the example wallet service (kysely, fastify), its withdraw() raced fro
       await db.destroy();
       await withClient((client) => client.query(`DROP SCHEMA ${schema} CASCADE`));
     }
+  });
+});
+
+describe('the example wallet service raced over HTTP: POST /wallets/1/withdraw, released by last-byte sync', () => {
+  const overHttp = './examples/wallet-service/race-http.js';
+
+  it('as first written: the endpoint overdraws the wallet, as the database shows, from the CLI', async () => {
+    const run = await runCli(['--db', testDatabaseUrl(), '--scenario', overHttp, '--mode', 'check-then-act', '--workers', '10', '--increments', '3', '--keep', '--expect', 'race', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { verdict: string; start: string; outcomes: Record<string, number>; database: { schema: string } };
+    const wallet = await walletIn(result.database.schema);
+
+    expect(result).toMatchObject({ verdict: 'RACE', start: 'last-byte' });
+    expect(wallet.balance).toBeLessThan(0);
+    expect(wallet.balance).toBe(50 - wallet.withdrawn);
+    expect(result.outcomes.accepted).toBe(wallet.withdrawn / 10);
+  });
+
+  it('fixed: the balance stops at 0 with exactly 5 withdrawals answered 200, the rest 409, from runRace', async () => {
+    const result = await runRace({ db: testDatabaseUrl(), scenario: overHttp, mode: 'guarded', workers: 10, increments: 3, keep: true });
+
+    expect(await walletIn(result.database.schema)).toEqual({ balance: 0, withdrawn: 50 });
+    expect(result).toMatchObject({ verdict: 'CORRECT', outcomes: { accepted: 5, refused: 25 }, inDoubt: 0 });
+    expect(result.figures.bodySpreadMs).toBeGreaterThanOrEqual(0);
   });
 });

@@ -5,7 +5,7 @@ import type { VerifyContext } from '../../scenarios/types.js';
 import { openGateWhenFull } from '../gate-opening.js';
 import { runStep } from '../step.js';
 import type { PlannedRun, PreparedRun } from '../types.js';
-import { connectMysql } from './connect.js';
+import { connectMysql, connectionOptions } from './connect.js';
 import { errnoOf } from './errors.js';
 import { closeMysqlGate, mysqlGate, newMysqlGate } from './gate.js';
 import { lockWaits } from './lock-waits.js';
@@ -109,6 +109,7 @@ export async function prepareMysqlRun(parts: SessionParts, run: PlannedRun): Pro
     return {
       target,
       start: gate ? 'gate' : 'barrier',
+      connection: { ...connectionOptions(server.connection, database) },
       warnings: closed.warnings,
       schema: database,
       kept: run.keep,

@@ -1,6 +1,7 @@
 import type { Connection } from 'mysql2/promise';
 import type { WorkerTask } from '../../protocol.js';
 import { findMode, loadScenario } from '../../scenarios/load.js';
+import { baseWorkerContext, workerOf } from '../../scenarios/worker-context.js';
 import { holdStill } from '../gate-opening.js';
 import type { ScheduleGate } from '../../sync/schedule.js';
 import { TimelineRecorder } from '../../timeline/recorder.js';
@@ -48,8 +49,7 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
     const carry = target.gate ? new GateCarry() : null;
     const { scenarioConnection, timeline } = scheduled(carry ? gatedConnection(connection, carry) : connection, task, schedule);
     const sql = new MysqlStatements(scenarioConnection, carry);
-    const context = { mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index };
-    const session = await scenario.worker({ ...context, connection: scenarioConnection, sql, pool: mysqlWorkerPool(scenarioConnection) });
+    const session = await workerOf(scenario)({ ...baseWorkerContext(task, mode.name), connection: scenarioConnection, sql, pool: mysqlWorkerPool(scenarioConnection) });
     await session.warmUp?.();
     sql.resetServerTime();
     const { gate } = target;

@@ -1,7 +1,10 @@
 import { startEmbedded } from './embedded-server.js';
 
-/** Connections beyond the workers: the coordinator, plus room for a curious psql. */
-export const EMBEDDED_HEADROOM = 10;
+/**
+ * Connections beyond the workers: the coordinator, a pool of an application under test (a
+ * scenario's app(), pg's default of 10, started beside the workers' own), and room for a curious psql.
+ */
+export const EMBEDDED_HEADROOM = 30;
 
 export interface EmbeddedServer {
   /** postgres:// URL of the server, password included: pass it as `db`, never print it. */

@@ -4,6 +4,7 @@ import type { VerifyContext } from '../../scenarios/types.js';
 import { runStep } from '../step.js';
 import type { PlannedRun, PreparedRun } from '../types.js';
 import { connectForCleanup, terminateWorkerBackends } from './connect.js';
+import { libraryConnection } from './worker-connection.js';
 import { openGateWhenFull } from '../gate-opening.js';
 import { closeGate, newGateKey, postgresGate, removeGate } from './gate.js';
 import { dropTablesSql, lockWaits } from './explore-queries.js';
@@ -114,6 +115,7 @@ export async function preparePostgresRun(parts: SessionParts, run: PlannedRun): 
     return {
       target,
       start: gate ? 'gate' : 'barrier',
+      connection: { ...libraryConnection(target) },
       warnings,
       schema: schema.name,
       kept: run.keep,

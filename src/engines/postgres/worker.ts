@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { ErrorClassifier, WorkerTask } from '../../protocol.js';
 import { findMode, loadScenario } from '../../scenarios/load.js';
+import { baseWorkerContext, workerOf } from '../../scenarios/worker-context.js';
 import { TimelineRecorder } from '../../timeline/recorder.js';
 import { TIMELINE_WORKERS } from '../../timeline/types.js';
 import type { ScheduleGate } from '../../sync/schedule.js';
@@ -82,8 +83,8 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
   const { client } = connection;
   try {
     const { client: scenarioClient, timeline, sql } = clientFor(client, task, target, schedule);
-    const session = await scenario.worker({
-      ...{ mode: mode.name, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index },
+    const session = await workerOf(scenario)({
+      ...baseWorkerContext(task, mode.name),
       ...{ client: scenarioClient, sql, pool: workerPool(scenarioClient), connectionConfig: libraryConnection(target), schema: target.schema },
     });
     await session.warmUp?.();

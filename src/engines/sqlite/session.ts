@@ -80,6 +80,7 @@ async function prepareRun(files: SqliteFiles, settings: SqliteSettings, run: Pla
   return {
     target,
     start: 'barrier',
+    connection: { filename: files.file },
     warnings: [],
     schema: '',
     kept: run.keep,

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { WorkerTask } from '../../protocol.js';
 import { findMode, loadScenario } from '../../scenarios/load.js';
+import { baseWorkerContext, workerOf } from '../../scenarios/worker-context.js';
 import { SharedMutex } from '../../sync/mutex.js';
 import type { ScheduleGate } from '../../sync/schedule.js';
 import { TimelineRecorder } from '../../timeline/recorder.js';
@@ -25,12 +26,8 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
   const scenarioDb = schedule && recorder ? scheduledDb(db, schedule, recorder) : db;
   let startedAt: number | null = null;
   try {
-    const session = await scenario.worker({
-      mode: mode.name,
-      workers: task.workers,
-      iterations: task.operations,
-      params: task.params,
-      worker: task.index,
+    const session = await workerOf(scenario)({
+      ...baseWorkerContext(task, mode.name),
       db: scenarioDb,
       mutex: schedule ? scheduledMutex(mutex, schedule) : mutex,
       fileLock: schedule ? scheduledFileLock(fileLock, schedule) : fileLock,
