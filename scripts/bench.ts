@@ -2,7 +2,7 @@
  * `npm run bench`: the start spread, every counter mode against pgbench running the same
  * transaction on the same server (embedded and durable, 10 and 100 clients), the time to verdict
  * as a user sees it, the cost of retries, and explore's schedules per second against PostgreSQL's
- * isolation tester; then, on a throwaway MariaDB, the start spread and every counter mode against
+ * isolation tester, the start spread of an HTTP race (last-byte sync against threads); then, on a throwaway MariaDB, the start spread and every counter mode against
  * mariadb-slap. Prints each figure with its target and writes them
  * as JSON (bench-results/bench.json, or --out FILE). `--quick` runs each figure once; `--smoke`
  * runs tiny sizes once, only to check that the script works (the test suite does).
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { runRace, startEmbeddedPostgres } from 'race-rig';
 import type { RaceResult } from 'race-rig';
 import { exploreSpeed } from './bench/explore.js';
+import { httpBench } from './bench/http.js';
 import { compareModes } from './bench/modes.js';
 import { mysqlBench } from './bench/mysql.js';
 import type { MysqlPlan } from './bench/mysql.js';
@@ -32,7 +33,7 @@ const MODES: ModePlan = smoke
   ? { clients: [2], transactions: 10, retriedTransactions: 10, runs: 1 }
   : { clients: [10, 100], transactions: 5_000, retriedTransactions: 2_000, runs: quick ? 1 : 3 };
 const PLAN = smoke
-  ? { spreadWorkers: [2, 4], manyWorkers: 4, spreadRuns: 1, minimalRaceRuns: 2, verdictWorkers: 4, verdictRuns: 1, retry: [4, 10], explore: { schedules: 10, runs: 1 } }
+  ? { spreadWorkers: [2, 4], manyWorkers: 4, spreadRuns: 1, minimalRaceRuns: 2, verdictWorkers: 4, verdictRuns: 1, retry: [4, 10], explore: { schedules: 10, runs: 1 }, http: { requests: 4, runs: 1 } }
   : {
       spreadWorkers: [2, 10, 100],
       manyWorkers: 100,
@@ -42,6 +43,7 @@ const PLAN = smoke
       verdictRuns: quick ? 1 : 3,
       retry: [100, 100],
       explore: { schedules: 300, runs: quick ? 1 : 3 },
+      http: { requests: 50, runs: quick ? 1 : 5 },
     };
 const MYSQL: MysqlPlan = smoke
   ? { spreadWorkers: 4, spreadRuns: 1, clients: [2], transactions: 10, retriedTransactions: 10, runs: 1 }
@@ -99,6 +101,7 @@ async function measure() {
       verdict: await timeToVerdict(rig, db, { workers: PLAN.verdictWorkers, runs: PLAN.verdictRuns }),
       retryCost: await retryCost(db),
       explore: await exploreSpeed(db, PLAN.explore),
+      http: await httpBench(db, PLAN.http),
       mysql: await mysqlBench(MYSQL),
     };
   });

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import type { ModeRow } from './modes.js';
 import { round } from './stats.js';
 import type { ExploreRow } from './explore.js';
+import type { HttpBench } from './http.js';
 import type { MysqlBench } from './mysql.js';
 import type { VerdictRow } from './verdict.js';
 
@@ -13,6 +14,7 @@ interface PrintedReport {
   readonly verdict: readonly VerdictRow[];
   readonly retryCost: readonly { mode: string; backoffMs: number; opsPerSec: number; attemptsPerOperation: number }[];
   readonly explore: ExploreRow;
+  readonly http: HttpBench;
   readonly mysql: MysqlBench | null;
 }
 
@@ -32,6 +34,24 @@ function verdictTable(rows: readonly VerdictRow[]): Table.Table {
   const verdict = table(['time to verdict (wall clock of the command)', 'wall ms', 'set-up ms', 'race ms', 'rest ms', 'peak RSS MB', 'target', '']);
   for (const row of rows) verdict.push([row.command, row.wallMs, row.setupMs, row.raceMs, row.restMs, row.peakRssMb, row.target, mark(row.met)]);
   return verdict;
+}
+
+function httpTable(http: HttpBench): Table.Table {
+  const rows = table(['HTTP race: example wallet app, POST withdraw', 'requests', 'client window ms (final bytes)', 'target', '', 'server spread ms (bodies complete)', 'runs (ms)', 'last-byte ÷ threads']);
+  for (const row of http.rows) {
+    const lastByte = row.release === 'last-byte';
+    rows.push([
+      lastByte ? 'last-byte sync, one thread' : 'threads released by the barrier',
+      row.requests,
+      row.clientWindowMs ?? '-',
+      lastByte ? `≤ ${http.target}` : '',
+      lastByte ? mark(http.met) : '',
+      row.serverSpreadMs,
+      row.serverRuns.map((ms) => round(ms, 1)).join(' '),
+      lastByte ? http.ratio : '',
+    ]);
+  }
+  return rows;
 }
 
 function mysqlTables(mysql: MysqlBench | null): Table.Table[] {
@@ -74,7 +94,7 @@ export function printReport(report: PrintedReport, plan: { readonly manyWorkers:
   const { machine } = report;
   process.stdout.write(
     `race-rig bench, ${report.date}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}\n` +
-      [spread, minimal, modesTable(report.modes), verdictTable(report.verdict), retry, schedules, ...mysqlTables(report.mysql)].map((item) => item.toString()).join('\n') +
+      [spread, minimal, modesTable(report.modes), verdictTable(report.verdict), retry, schedules, httpTable(report.http), ...mysqlTables(report.mysql)].map((item) => item.toString()).join('\n') +
       '\n',
   );
 }

@@ -42,6 +42,12 @@ export interface HttpOperations {
   request(context: BaseWorkerContext & { readonly iteration: number }): HttpRequest;
   /** The outcome a response counts as (`accepted`, `refused`); by default `HTTP <status>`. 5xx responses are in doubt whatever this says. */
   outcome?(response: HttpResponse): string;
+  /**
+   * Send over one HTTP/2 connection (h2c for an http:// app, which must speak it with prior
+   * knowledge) with a stream per worker, instead of an HTTP/1.1 connection per worker. The final
+   * DATA frames are held back the same way, and leave together in one write.
+   */
+  readonly http2?: boolean;
   /** How long a response may take, from the final byte written (default 10 s); then the request is in doubt. */
   readonly timeoutMs?: number;
 }

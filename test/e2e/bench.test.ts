@@ -54,6 +54,13 @@ describe('npm run bench', () => {
       ['optimistic', 5, 'CORRECT'],
     ]);
     // Explore's schedules per second, with PostgreSQL's isolation tester as the peer where it is installed.
+    // HTTP: last-byte sync from one thread against threads released by the barrier, both on the example app.
+    expect(report.http.rows.map((row: { release: string; requests: number }) => [row.release, row.requests])).toEqual([
+      ['last-byte', 4],
+      ['threads', 4],
+    ]);
+    expect(report.http.rows[0].clientWindowMs).toBeGreaterThanOrEqual(0);
+    for (const row of report.http.rows) expect(row.serverSpreadMs).toBeGreaterThanOrEqual(0);
     expect(report.explore).toMatchObject({ schedules: 10, target: 50 });
     expect(report.explore.schedulesPerSec).toBeGreaterThan(0);
     if (report.explore.testerPermutationsPerSec !== null) {

@@ -45,6 +45,7 @@ describe('HTTP races: requests staged on open connections and released by their 
     expect(await rowsIn(result.database.schema)).toBe(0);
     expect(result).toMatchObject({ succeeded: 0, inDoubt: 0, notAttempted: 6, startSpreadMs: null });
     expect(result.connectionLosses.map((loss) => loss.code)).toEqual(['ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED']);
+    expect(result.errors).toEqual([{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1', count: 3 }]);
   });
 
   it('stops at once when aborted while the app keeps every request waiting', async () => {
@@ -52,6 +53,21 @@ describe('HTTP races: requests staged on open connections and released by their 
     const race = runRace({ db: testDatabaseUrl(), scenario, workers: 3, params: { answer: 'silent' }, signal: controller.signal, onStage: (stage) => stage === 'race' && setTimeout(() => controller.abort(), 100) });
 
     await expect(race).rejects.toMatchObject({ code: 'RIG_ABORTED' });
+  });
+
+  it('over HTTP/2 (h2c): one session, a stream per worker, each final DATA frame held back and released together', async () => {
+    const result = await runRace({ db: testDatabaseUrl(), scenario: './test/fixtures/http2-app.js', workers: 8, increments: 2, keep: true });
+
+    expect(await rowsIn(result.database.schema)).toBe(16);
+    expect(result).toMatchObject({ verdict: 'CORRECT', succeeded: 16, inDoubt: 0, outcomes: { 'HTTP 201': 16 }, start: 'last-byte' });
+  });
+
+  it('over HTTP/2, an app that is not there: every request not attempted, no hang', async () => {
+    const result = await runRace({ db: testDatabaseUrl(), scenario: './test/fixtures/http2-app.js', workers: 3, increments: 1, params: { url: 'http://127.0.0.1:1' }, keep: true });
+
+    expect(await rowsIn(result.database.schema)).toBe(0);
+    expect(result).toMatchObject({ succeeded: 0, inDoubt: 0, notAttempted: 3 });
+    expect(result.connectionLosses.map((loss) => loss.code)).toEqual(['ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED']);
   });
 
   it('refuses a scenario with requests but no app to send them to, in one line', async () => {

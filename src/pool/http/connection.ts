@@ -18,12 +18,28 @@ export class StagingError extends Error {
   }
 }
 
-function codeOf(error: unknown): string {
+/** One worker's way of sending its requests: staged, released, answered; then whole ones. */
+export interface Lane {
+  /** Sends all of `request` but its final byte; resolves once those bytes are with the kernel. */
+  stage(request: EncodedRequest): Promise<void>;
+  /** Writes the staged request's final byte; returns when, on the epoch clock. */
+  release(): number;
+  /** The answer to the request last released. */
+  outcome(): Promise<Exchange>;
+  /** Sends a whole request (a worker's later operations) and waits for its answer. */
+  send(request: EncodedRequest): Promise<Exchange>;
+  destroy(): void;
+}
+
+/** The error's code; for an HTTP/2 stream cancelled because its session failed, the session's (ECONNREFUSED). */
+export function codeOf(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (cause !== undefined && (error as { code?: unknown }).code === 'ERR_HTTP2_STREAM_CANCEL') return codeOf(cause);
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'ERROR';
 }
 
-function messageOf(error: unknown): string {
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -32,7 +48,7 @@ function messageOf(error: unknown): string {
  * staged, everything but its final byte on the wire, then released; the next requests of the
  * worker follow on the same socket.
  */
-export class HttpConnection {
+export class HttpConnection implements Lane {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   private pending: { request: http.ClientRequest; finalByte: Buffer; exchange: Promise<Exchange>; sentAt: number } | null = null;
 
@@ -51,9 +67,10 @@ export class HttpConnection {
       const failed = (error: unknown) => reject(new StagingError(codeOf(error), messageOf(error)));
       client.once('error', failed);
       client.once('socket', (socket) => socket.setNoDelay(true));
-      const staged = () => {
+      const staged = (error?: Error | null) => {
         client.off('error', failed);
-        resolve();
+        if (error) failed(error);
+        else resolve();
       };
       if (request.body.length > 1) client.write(request.body.subarray(0, -1), staged);
       else client.once('socket', (socket) => (socket.connecting ? socket.once('connect', staged) : staged()));

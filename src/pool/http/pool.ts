@@ -4,15 +4,19 @@ import { WorkerError } from '../../errors.js';
 import type { HttpOperations, HttpResponse } from '../../scenarios/types.js';
 import type { RaceOutcome, RaceRequest, StartPool, WorkerPool } from '../types.js';
 import { HttpConnection, StagingError } from './connection.js';
+import type { Lane as Sender } from './connection.js';
+import { connectHttp2, Http2Lane } from './stream.js';
 import { encodeRequest } from './encode.js';
 import { HttpTally } from './tally.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 interface Lane {
-  readonly connection: HttpConnection;
+  readonly connection: Sender;
   readonly tally: HttpTally;
   staged: boolean;
+  /** Staging failed (and was counted). */
+  failed: boolean;
 }
 
 const statusOutcome = (response: HttpResponse) => `HTTP ${response.status}`;
@@ -21,6 +25,17 @@ function requestOf(http: HttpOperations, request: RaceRequest, worker: number, i
   const { task } = request;
   const context = { mode: task.mode, workers: task.workers, iterations: task.operations, params: task.params, worker, appUrl: task.appUrl, iteration };
   return encodeRequest(http.request(context));
+}
+
+/** A connection per worker (HTTP/1.1), or a stream per worker on one shared session (HTTP/2); and how to close them all. */
+function openSenders(http: HttpOperations, baseUrl: string, workers: number, timeoutMs: number): { senders: Sender[]; close: () => void } {
+  if (!http.http2) {
+    const senders = Array.from({ length: workers }, () => new HttpConnection(baseUrl, timeoutMs));
+    return { senders, close: () => senders.forEach((sender) => sender.destroy()) };
+  }
+  const session = connectHttp2(baseUrl);
+  const senders = Array.from({ length: workers }, () => new Http2Lane(session, timeoutMs));
+  return { senders, close: () => (senders.forEach((sender) => sender.destroy()), session.destroy()) };
 }
 
 /** Opens every worker's connection and stages its first request; a worker that cannot is counted, not fatal. */
@@ -32,6 +47,7 @@ async function stageAll(http: HttpOperations, request: RaceRequest, lanes: reado
       await lane.connection.stage(requestOf(http, request, worker, 0));
       lane.staged = true;
     } catch (error) {
+      lane.failed = true;
       const why = error instanceof StagingError ? { code: error.code, message: error.message } : { code: 'ERROR', message: String(error) };
       lane.tally.notSent(request.task.operations, why);
     }
@@ -39,7 +55,7 @@ async function stageAll(http: HttpOperations, request: RaceRequest, lanes: reado
   await Promise.race([Promise.all(staging), timedOut]);
   clearTimeout(timer);
   for (const lane of lanes) {
-    if (lane.staged) continue;
+    if (lane.staged || lane.failed) continue;
     lane.connection.destroy();
     lane.tally.notSent(0, { code: 'TIMEOUT', message: `the connection was not open within ${request.barrierTimeoutMs} ms` });
   }
@@ -59,11 +75,11 @@ async function finishLane(http: HttpOperations, request: RaceRequest, lane: Lane
   }
 }
 
-function untilAbort(signal: AbortSignal, lanes: readonly Lane[]): { aborted: Promise<never>; dispose: () => void } {
+function untilAbort(signal: AbortSignal, close: () => void): { aborted: Promise<never>; dispose: () => void } {
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => {
-      for (const lane of lanes) lane.connection.destroy();
+      close();
       reject(abortReason(signal));
     };
   });
@@ -73,16 +89,17 @@ function untilAbort(signal: AbortSignal, lanes: readonly Lane[]): { aborted: Pro
 }
 
 /**
- * An HTTP race: one connection per worker, every first request staged but its final byte, the
- * final bytes written in one loop from this thread (last-byte sync), the answers counted.
+ * An HTTP race: a connection (or an HTTP/2 stream) per worker, every first request staged but its
+ * final byte, the final bytes written in one loop from this thread (last-byte sync), the answers counted.
  */
 async function raceHttp(http: HttpOperations, workers: number, request: RaceRequest): Promise<RaceOutcome> {
   const baseUrl = request.task.appUrl;
   if (baseUrl === null) throw new WorkerError("an HTTP race needs the app its requests go to: the scenario's app() gives its URL");
   const timeoutMs = http.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const outcomeOf = http.outcome ? (response: HttpResponse) => String(http.outcome?.(response)) : statusOutcome;
-  const lanes: Lane[] = Array.from({ length: workers }, (_, worker) => ({ connection: new HttpConnection(baseUrl, timeoutMs), tally: new HttpTally(worker, outcomeOf), staged: false }));
-  const { aborted, dispose } = untilAbort(request.signal, lanes);
+  const { senders, close } = openSenders(http, baseUrl, workers, timeoutMs);
+  const lanes: Lane[] = senders.map((connection, worker) => ({ connection, tally: new HttpTally(worker, outcomeOf), staged: false, failed: false }));
+  const { aborted, dispose } = untilAbort(request.signal, close);
   try {
     throwIfAborted(request.signal);
     await Promise.race([stageAll(http, request, lanes), aborted]);
@@ -98,7 +115,7 @@ async function raceHttp(http: HttpOperations, workers: number, request: RaceRequ
     return { results: lanes.map((lane) => lane.tally.result()), releasedAt, elapsedMs, start: 'last-byte' };
   } finally {
     dispose();
-    for (const lane of lanes) lane.connection.destroy();
+    close();
   }
 }
 
