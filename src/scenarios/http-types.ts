@@ -1,4 +1,4 @@
-import type { BaseWorkerContext, RunContext } from './types.js';
+import type { BaseWorkerContext, RunContext } from './context.js';
 
 /** What a scenario's `app()` is told: the run, and how to reach its data. */
 export interface AppContext extends RunContext {

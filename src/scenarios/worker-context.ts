@@ -1,8 +1,16 @@
-import type { WorkerTask } from '../protocol.js';
 import type { AnyScenario, BaseWorkerContext, ScenarioDefinition, WorkerSession } from './types.js';
 
+/** The part of a worker's task (protocol.ts) every worker context starts from. */
+interface TaskFields {
+  readonly index: number;
+  readonly workers: number;
+  readonly operations: number;
+  readonly params: Readonly<Record<string, string>>;
+  readonly appUrl: string | null;
+}
+
 /** What every engine puts in a worker's context before its own fields. */
-export function baseWorkerContext(task: WorkerTask, mode: string): BaseWorkerContext {
+export function baseWorkerContext(task: TaskFields, mode: string): BaseWorkerContext {
   return { mode, workers: task.workers, iterations: task.operations, params: task.params, worker: task.index, appUrl: task.appUrl };
 }
 

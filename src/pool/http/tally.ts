@@ -3,7 +3,7 @@ import { threadId } from 'node:worker_threads';
 import { FAILURE_KINDS, RETRY_CAUSES } from '../../protocol.js';
 import type { ConnectionLoss, ErrorSample, WorkerResult } from '../../protocol.js';
 import type { HttpResponse } from '../../scenarios/types.js';
-import type { Exchange } from './connection.js';
+import type { Exchange } from './lane.js';
 
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 
