@@ -34,12 +34,12 @@ async function warmUp(app) {
 const POOL_SIZE = 10;
 
 /** The app as it would run in production, on the run's schema. */
-export async function startWalletApp({ mode, connection }) {
+export async function startWalletApp({ mode, connection }, { http2 = false } = {}) {
   const pool = new pg.Pool({ ...connection, max: POOL_SIZE });
   pool.on('error', () => {}); // an idle connection the server ends is simply replaced
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   bodiesCompleteAt = [];
-  const app = buildApp(db, { guarded: mode === 'guarded', onBodyComplete: (at, request) => request.headers[FIRST] && bodiesCompleteAt.push(at) });
+  const app = buildApp(db, { guarded: mode === 'guarded', http2, onBodyComplete: (at, request) => request.headers[FIRST] && bodiesCompleteAt.push(at) });
   try {
     await warm(pool, POOL_SIZE);
     await app.listen({ host: '127.0.0.1', port: 0 });

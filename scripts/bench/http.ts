@@ -9,9 +9,17 @@ export const RELEASE_WINDOW_TARGET_MS = 1;
 
 const EXAMPLE = fileURLToPath(new URL('../examples/wallet-service/', import.meta.url));
 
+type Release = 'last-byte' | 'last-byte-http2' | 'threads';
+
+const SCENARIOS: Readonly<Record<Release, string>> = { 'last-byte': 'race-http.js', 'last-byte-http2': 'race-http2.js', threads: 'race-http-threads.js' };
+
 export interface HttpSpreadRow {
-  /** `last-byte`: one thread writes every staged request's final byte; `threads`: each worker thread sends its whole request at the barrier's release. */
-  readonly release: 'last-byte' | 'threads';
+  /**
+   * `last-byte`: one thread writes the final byte of every request staged on its own HTTP/1.1
+   * connection; `last-byte-http2`: the same with a stream per request on one HTTP/2 connection;
+   * `threads`: each worker thread sends its whole request when the barrier releases it.
+   */
+  readonly release: Release;
   readonly requests: number;
   /** First to last final byte written, client clock (last-byte only). */
   readonly clientWindowMs: number | null;
@@ -26,13 +34,14 @@ export interface HttpSpreadRow {
 export interface HttpBench {
   readonly rows: readonly HttpSpreadRow[];
   readonly target: number;
-  /** Last-byte's server spread ÷ the threads' (below 1: tighter). */
+  /** Last-byte's server spread ÷ the threads' (below 1: tighter), over HTTP/1.1 and HTTP/2. */
   readonly ratio: number;
+  readonly ratioHttp2: number;
   readonly met: boolean;
 }
 
 async function spreadOf(db: string, release: HttpSpreadRow['release'], requests: number, runs: number): Promise<HttpSpreadRow> {
-  const scenario = `${EXAMPLE}${release === 'last-byte' ? 'race-http.js' : 'race-http-threads.js'}`;
+  const scenario = `${EXAMPLE}${SCENARIOS[release]}`;
   const client: number[] = [];
   const server: number[] = [];
   const balances: number[] = [];
@@ -54,11 +63,13 @@ async function spreadOf(db: string, release: HttpSpreadRow['release'], requests:
 export async function httpBench(db: string, { requests, runs }: { requests: number; runs: number }): Promise<HttpBench> {
   if (!existsSync(`${EXAMPLE}node_modules/.package-lock.json`)) execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', EXAMPLE], { stdio: 'ignore' });
   const lastByte = await spreadOf(db, 'last-byte', requests, runs);
+  const http2 = await spreadOf(db, 'last-byte-http2', requests, runs);
   const threads = await spreadOf(db, 'threads', requests, runs);
   return {
-    rows: [lastByte, threads],
+    rows: [lastByte, http2, threads],
     target: RELEASE_WINDOW_TARGET_MS,
     ratio: round(lastByte.serverSpreadMs / threads.serverSpreadMs, 2),
-    met: (lastByte.clientWindowMs ?? Number.POSITIVE_INFINITY) <= RELEASE_WINDOW_TARGET_MS,
+    ratioHttp2: round(http2.serverSpreadMs / threads.serverSpreadMs, 2),
+    met: [lastByte, http2].every((row) => (row.clientWindowMs ?? Number.POSITIVE_INFINITY) <= RELEASE_WINDOW_TARGET_MS),
   };
 }

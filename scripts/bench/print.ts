@@ -38,17 +38,18 @@ function verdictTable(rows: readonly VerdictRow[]): Table.Table {
 
 function httpTable(http: HttpBench): Table.Table {
   const rows = table(['HTTP race: example wallet app, POST withdraw', 'requests', 'client window ms (final bytes)', 'target', '', 'server spread ms (bodies complete)', 'runs (ms)', 'last-byte ÷ threads']);
+  const label = { 'last-byte': 'last-byte sync, HTTP/1.1, one thread', 'last-byte-http2': 'last-byte sync, HTTP/2 (one connection)', threads: 'threads released by the barrier' };
   for (const row of http.rows) {
-    const lastByte = row.release === 'last-byte';
+    const lastByte = row.release !== 'threads';
     rows.push([
-      lastByte ? 'last-byte sync, one thread' : 'threads released by the barrier',
+      label[row.release],
       row.requests,
       row.clientWindowMs ?? '-',
       lastByte ? `≤ ${http.target}` : '',
-      lastByte ? mark(http.met) : '',
+      lastByte ? mark((row.clientWindowMs ?? Number.POSITIVE_INFINITY) <= http.target) : '',
       row.serverSpreadMs,
       row.serverRuns.map((ms) => round(ms, 1)).join(' '),
-      lastByte ? http.ratio : '',
+      lastByte ? (row.release === 'last-byte' ? http.ratio : http.ratioHttp2) : '',
     ]);
   }
   return rows;

@@ -57,6 +57,7 @@ describe('npm run bench', () => {
     // HTTP: last-byte sync from one thread against threads released by the barrier, both on the example app.
     expect(report.http.rows.map((row: { release: string; requests: number }) => [row.release, row.requests])).toEqual([
       ['last-byte', 4],
+      ['last-byte-http2', 4],
       ['threads', 4],
     ]);
     expect(report.http.rows[0].clientWindowMs).toBeGreaterThanOrEqual(0);

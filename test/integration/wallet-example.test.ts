@@ -91,4 +91,13 @@ describe('the example wallet service raced over HTTP: POST /wallets/1/withdraw, 
     expect(result).toMatchObject({ verdict: 'CORRECT', outcomes: { accepted: 5, refused: 25 }, inDoubt: 0 });
     expect(result.figures.bodySpreadMs).toBeGreaterThanOrEqual(0);
   });
+
+  it('over HTTP/2, every withdrawal a stream of one connection: overdrawn as over HTTP/1.1', async () => {
+    const result = await runRace({ db: testDatabaseUrl(), scenario: './examples/wallet-service/race-http2.js', mode: 'check-then-act', workers: 10, increments: 3, keep: true });
+    const wallet = await walletIn(result.database.schema);
+
+    expect(result).toMatchObject({ verdict: 'RACE', start: 'last-byte', inDoubt: 0 });
+    expect(wallet.balance).toBeLessThan(0);
+    expect(result.outcomes.accepted).toBe(wallet.withdrawn / 10);
+  });
 });

@@ -5,11 +5,12 @@ import { walletService } from './wallet.js';
  * The wallet's HTTP API: POST /wallets/:id/withdraw with `{ "amount": 10 }` answers 200 when the
  * withdrawal was made and 409 when the balance did not cover it; GET /wallets/:id the balance.
  * `onBodyComplete(epochMs, request)`, if given, is told when each request's body has been read and parsed
- * (race-rig's HTTP races use it to measure the start spread the server saw).
+ * (race-rig's HTTP races use it to measure the start spread the server saw). `http2: true` serves
+ * HTTP/2 without TLS (h2c, prior knowledge) instead of HTTP/1.1.
  */
-export function buildApp(db, { guarded, onBodyComplete }) {
+export function buildApp(db, { guarded, onBodyComplete, http2 = false }) {
   const wallets = walletService(db, { guarded });
-  const app = Fastify();
+  const app = Fastify({ http2 });
   if (onBodyComplete) {
     app.addHook('preValidation', async (request) => {
       onBodyComplete(performance.timeOrigin + performance.now(), request);
