@@ -20,7 +20,7 @@ export { htmlReport } from './report/html.js';
 export type { LatencyBucket } from './result/latency.js';
 export type { RaceResult, Verdict } from './result/types.js';
 export type { RepeatedResult, Spread } from './result/repeat.js';
-export type { AttemptResult, Expectation, ModeSpec, RunContext, ScenarioDefinition, Verification, VerifyContext, WorkerSession } from './scenarios/types.js';
+export type { AppContext, AttemptResult, Expectation, HttpOperations, HttpRequest, HttpResponse, ModeSpec, RunContext, RunningApp, ScenarioDefinition, Verification, VerifyContext, WorkerSession } from './scenarios/types.js';
 export { countVerification } from './scenarios/types.js';
 export type { Scenario, WorkerContext } from './engines/postgres/scenarios/types.js';
 export type { SqliteScenario, SqliteWorkerContext } from './engines/sqlite/types.js';

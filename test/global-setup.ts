@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../src/engines/postgres/embedded.js';
+import { installExamples } from './examples-install.js';
 import { mysqlForTests } from './mysql-server.js';
 
 declare module 'vitest' {
@@ -12,6 +13,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  installExamples();
   const server = await startEmbeddedPostgres({ maxConnections: 150 });
   try {
     const mysql = await mysqlForTests(process.env);

@@ -1,19 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runRace } from 'race-rig';
 import { runCli } from '../helpers/cli.js';
 import { testDatabaseUrl, withClient } from '../helpers/database.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/wallet-service/', import.meta.url));
 const scenario = './examples/wallet-service/race-service.js';
-
-/** The example is a package of its own: installed here, from its lock file, when it is not yet. */
-beforeAll(() => {
-  if (!existsSync(`${EXAMPLE}node_modules/.package-lock.json`)) execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', EXAMPLE], { stdio: 'ignore' });
-}, 120_000);
 
 /** The wallet's balance and the ledger's sum in a kept schema, and the schema dropped after. */
 async function walletIn(schema: string): Promise<{ balance: number; withdrawn: number }> {
