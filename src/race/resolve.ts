@@ -57,6 +57,7 @@ function modeOf(scenario: AnyScenario, name: string | undefined): ModeSpec {
 }
 
 function resolveCommon(options: RaceOptions, scenario: AnyScenario, mode: ModeSpec): CommonSettings {
+  if (scenario.http && options.concurrency !== undefined) throw new InvalidOptionError(`--concurrency limits worker threads; ${scenario.name} races over HTTP, every request released at once`);
   const values = resolveValues(COMMON_OPTIONS, options as unknown as Readonly<Record<string, unknown>>);
   const { workers, backoffMs } = values;
   if ((values.maxRetries !== undefined || backoffMs > 0) && !mode.retries) {

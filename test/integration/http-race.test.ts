@@ -70,7 +70,8 @@ describe('HTTP races: requests staged on open connections and released by their 
     expect(result.connectionLosses.map((loss) => loss.code)).toEqual(['ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED']);
   });
 
-  it('refuses a scenario with requests but no app to send them to, in one line', async () => {
+  it('refuses, in one line, a scenario with requests but no app to send them to, and --concurrency for an HTTP race', async () => {
+    await expect(runRace({ db: testDatabaseUrl(), scenario, concurrency: 2 })).rejects.toThrow('--concurrency limits worker threads; http-app races over HTTP, every request released at once');
     await expect(runRace({ db: testDatabaseUrl(), scenario: './test/fixtures/http-without-app.js' })).rejects.toThrow(/lacks app\(\) \(http requests go to the app it starts\)$/);
   });
 });
