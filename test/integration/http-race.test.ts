@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runRace } from 'race-rig';
+import { exploreRace, runRace } from 'race-rig';
 import { testDatabaseUrl, withClient } from '../helpers/database.js';
 
 const scenario = './test/fixtures/http-app.js';
@@ -70,8 +70,9 @@ describe('HTTP races: requests staged on open connections and released by their 
     expect(result.connectionLosses.map((loss) => loss.code)).toEqual(['ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED']);
   });
 
-  it('refuses, in one line, a scenario with requests but no app to send them to, and --concurrency for an HTTP race', async () => {
+  it('refuses, in one line, a scenario with requests but no app to send them to, --concurrency or explore for an HTTP race', async () => {
     await expect(runRace({ db: testDatabaseUrl(), scenario, concurrency: 2 })).rejects.toThrow('--concurrency limits worker threads; http-app races over HTTP, every request released at once');
+    await expect(exploreRace({ db: testDatabaseUrl(), scenario })).rejects.toThrow(/^race-rig explore schedules the workers' own statements, and http-app races over HTTP/);
     await expect(runRace({ db: testDatabaseUrl(), scenario: './test/fixtures/http-without-app.js' })).rejects.toThrow(/lacks app\(\) \(http requests go to the app it starts\)$/);
   });
 });
