@@ -19,11 +19,11 @@ export function scenarioRef(nameOrPath: string, cwd = process.cwd()): ScenarioRe
   return { kind: 'module', url: pathToFileURL(resolve(cwd, nameOrPath)).href };
 }
 
-const FUNCTIONS = ['setup', 'verify'] as const;
+const FUNCTIONS = ['setup', 'worker', 'verify'] as const;
 
 /** An HTTP scenario needs its requests and the app they go to; any other scenario a worker(). */
 function operationProblems(candidate: Partial<AnyScenario>): string[] {
-  if (candidate.http === undefined) return typeof candidate.worker === 'function' ? [] : ['worker() (or http with app())'];
+  if (candidate.http === undefined) return typeof candidate.worker === 'function' ? [] : ['worker()'];
   const problems = typeof candidate.http?.request === 'function' ? [] : ['http.request()'];
   return typeof candidate.app === 'function' ? problems : [...problems, 'app() (http requests go to the app it starts)'];
 }
@@ -40,8 +40,10 @@ export function validateScenario(value: unknown, source: string): AnyScenario {
     else if (candidate.modes.some((mode) => typeof mode?.name !== 'string' || (mode.outcome !== 'race' && mode.outcome !== 'correct'))) {
       problems.push("modes each with a name and an outcome ('race' or 'correct')");
     }
-    for (const name of FUNCTIONS) if (typeof candidate[name] !== 'function') problems.push(`${name}()`);
-    problems.push(...operationProblems(candidate));
+    for (const name of FUNCTIONS) {
+      if (name === 'worker') problems.push(...operationProblems(candidate));
+      else if (typeof candidate[name] !== 'function') problems.push(`${name}()`);
+    }
   }
   if (problems.length > 0) throw new InvalidOptionError(`${source} is not a race-rig scenario: it lacks ${problems.join(', ')}`);
   const scenario = candidate as AnyScenario;

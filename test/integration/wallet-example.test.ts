@@ -94,3 +94,49 @@ describe('the example wallet service raced over HTTP: POST /wallets/1/withdraw, 
     expect(result.outcomes.accepted).toBe(wallet.withdrawn / 10);
   });
 });
+
+describe('examples/http-endpoint.js: the wallet app already running, raced from the command line by --param', () => {
+  /** The wallet app on a schema of its own, listening on a free port; what the race left, then everything stopped. */
+  async function withRunningApp(guarded: boolean, race: (url: string, schema: string) => Promise<void>): Promise<{ balance: number; withdrawn: number }> {
+    const { Kysely, PostgresDialect } = await import(`${EXAMPLE}node_modules/kysely/dist/esm/index.js`);
+    const { buildApp } = await import(`${EXAMPLE}src/app.js`);
+    const { createTables } = await import(`${EXAMPLE}src/schema.js`);
+    const schema = `wallet_running_${process.pid}_${guarded ? 'guarded' : 'unguarded'}`;
+    await withClient((client) => client.query(`CREATE SCHEMA ${schema}`));
+    const db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: testDatabaseUrl(), options: `-c search_path=${schema}`, max: 10 }) }) });
+    const app = buildApp(db, { guarded });
+    try {
+      await createTables(db);
+      await db.insertInto('wallets').values({ id: 1, balance: 50 }).execute();
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      await race(`http://127.0.0.1:${app.server.address().port}`, schema);
+    } finally {
+      await app.close();
+      await db.destroy();
+    }
+    return walletIn(schema);
+  }
+
+  const cli = (url: string, schema: string, expect: string) =>
+    runCli([
+      ...['--db', testDatabaseUrl(), '--scenario', './examples/http-endpoint.js', '--workers', '10', '--increments', '1', '--expect', expect],
+      ...['--param', `url=${url}`, '--param', 'path=/wallets/1/withdraw', '--param', 'body={"amount":10}'],
+      ...['--param', `verify=SELECT balance >= 0 AS holds, balance AS actual FROM ${schema}.wallets WHERE id = 1`],
+    ]);
+
+  it('as first written: RACE, the wallet overdrawn; fixed: CORRECT, exactly 5 withdrawals', async () => {
+    const unguarded = await withRunningApp(false, async (url, schema) => {
+      const run = await cli(url, schema, 'race');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/ RACE .*broke/);
+    });
+    const guarded = await withRunningApp(true, async (url, schema) => {
+      const run = await cli(url, schema, 'correct');
+      expect(run.code, run.stderr).toBe(0);
+    });
+
+    expect(unguarded.balance).toBeLessThan(0);
+    expect(unguarded.balance).toBe(50 - unguarded.withdrawn);
+    expect(guarded).toEqual({ balance: 0, withdrawn: 50 });
+  });
+});
