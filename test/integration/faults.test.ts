@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { AbortedError, BarrierError, runRace, WorkerError } from 'race-rig';
 import type { RaceStage } from 'race-rig';
@@ -42,16 +43,31 @@ describe('faults during a run', () => {
   it('a worker whose connection is killed mid-run: its unfinished increments are reported, and the numbers add up', async () => {
     // A schema name of its own, so that no backend of an earlier run can be mistaken for worker 2.
     const schema = 'killed_connection_race';
-    const run = runRace({ db: testDatabaseUrl(), mode: 'for-update', workers: 6, increments: 2000, schema, keep: true });
+    const worker2 = `race-rig worker 2 ${schema}`;
+    // Once the tables exist, a session of the test takes the counter's row lock and holds it: every
+    // worker then waits for it inside an increment, so worker 2 is certainly cut off mid-run.
+    const holder = new pg.Client({ connectionString: testDatabaseUrl() });
+    await holder.connect();
+    let holding: Promise<unknown> | undefined;
+    const run = runRace({
+      ...{ db: testDatabaseUrl(), mode: 'for-update', workers: 6, increments: 2000, schema, keep: true },
+      onStage: (stage) => {
+        if (stage === 'race') holding = holder.query(`BEGIN; SELECT counter FROM ${schema}.user_counter WHERE user_id = 1 FOR UPDATE`);
+      },
+    });
 
-    await eventually(async () => {
-      const { rows } = await withClient((client) => client.query<{ counter: number }>(`SELECT counter FROM ${schema}.user_counter`).catch(() => ({ rows: [] })));
-      return (rows[0]?.counter ?? 0) > 200 ? true : undefined;
-    }, 'the race to be under way');
-    const terminated = await withClient((client) =>
-      client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`race-rig worker 2 ${schema}`]),
-    );
-    expect(terminated.rowCount).toBe(1);
+    try {
+      await eventually(() => holding?.then(() => true), 'the test to hold the row lock');
+      await eventually(async () => {
+        const { rows } = await withClient((client) => client.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [worker2]));
+        return rows.length === 1 ? true : undefined;
+      }, 'worker 2 to wait for the row lock');
+      const terminated = await withClient((client) => client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [worker2]));
+      expect(terminated.rowCount).toBe(1);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
     const result = await run;
     const held = await readAndDropSchema(schema);
 
