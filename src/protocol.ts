@@ -1,11 +1,11 @@
-import type { RecordableHistogram } from 'node:perf_hooks';
+import type { LatencyCounts } from './latency-counts.js';
 import type { ScenarioRef } from './scenarios/types.js';
 import type { TimelineEvent } from './timeline/types.js';
 
 /**
  * The plain-data messages between the coordinator and its worker threads. Everything here
- * survives structured cloning: no functions, no class instances but Node's cloneable histogram (a `pg` error's fields are
- * copied into `ErrorSample` before they cross).
+ * survives structured cloning: no functions, no class instances (a `pg` error's fields are copied into `ErrorSample`
+ * before they cross), so they cross processes too.
  */
 
 /**
@@ -88,6 +88,8 @@ export interface ConnectionLoss {
 
 export interface WorkerResult {
   readonly index: number;
+  /** The OS process and the thread in it that ran the worker. */
+  readonly processId: number;
   readonly threadId: number;
   readonly succeeded: number;
   readonly failures: Readonly<Record<FailureKind, number>>;
@@ -99,8 +101,8 @@ export interface WorkerResult {
   readonly retries: Readonly<Record<RetryCause, number>>;
   /** Server clock (epoch ms) at the worker's first critical statement; null if it never ran one. */
   readonly firstStatementAtMs: number | null;
-  /** Latency per successful operation in microseconds (an HDR histogram; survives postMessage). */
-  readonly latency: RecordableHistogram;
+  /** Latency per successful operation: how often each (rounded) number of microseconds occurred. */
+  readonly latency: LatencyCounts;
   /** Total time spent in the statement that takes the lock (0 for modes that take none). */
   readonly lockWaitMs: number;
   /** How often successful attempts named each outcome ('accepted', 'refused', …). */

@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs } from '../src/backoff.js';
 import type { ConnectionLoss, ErrorClassifier, ErrorSample, FailureKind, RetryCause } from '../src/protocol.js';
-import { createLatencyHistogram, recordMs } from '../src/result/latency.js';
-import type { LatencyHistogram } from '../src/result/latency.js';
+import { createLatencyCounts, recordMs } from '../src/latency-counts.js';
+import type { LatencyCounts } from '../src/latency-counts.js';
 import type { TimelineRecorder } from '../src/timeline/recorder.js';
 import type { AttemptResult, WorkerSession } from '../src/scenarios/types.js';
 
@@ -53,7 +53,7 @@ export interface LoopTally {
   connectionLoss: ConnectionLoss | null;
   retries: Record<RetryCause, number>;
   firstStatementAtMs: number | null;
-  latency: LatencyHistogram;
+  latency: LatencyCounts;
   lockWaitMs: number;
   outcomes: Record<string, number>;
   errors: ErrorSample[];
@@ -74,7 +74,7 @@ export async function runOperations(session: WorkerSession, options: LoopOptions
     connectionLoss: null,
     retries: { serialization: 0, deadlock: 0, busy: 0, conflict: 0 },
     firstStatementAtMs: null,
-    latency: createLatencyHistogram(),
+    latency: createLatencyCounts(),
     lockWaitMs: 0,
     outcomes: {},
     errors: [],

@@ -55,7 +55,7 @@ export default async function raceWorker(task: WorkerTask): Promise<WorkerResult
       timeline: engine.timeline,
     });
     engine.check();
-    return { index: task.index, threadId, ...tally, timeline: engine.timeline?.events ?? [] };
+    return { index: task.index, processId: process.pid, threadId, ...tally, timeline: engine.timeline?.events ?? [] };
   } finally {
     schedule?.finish();
     await engine.session.close?.().catch(() => undefined);

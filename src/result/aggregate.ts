@@ -67,7 +67,7 @@ export function aggregateResults(results: readonly WorkerResult[]): WorkerTotals
     latencyHistogram: latencyBuckets(latency),
     lockWaitMs: Math.round(results.reduce((sum, result) => sum + result.lockWaitMs, 0) * 1000) / 1000,
     startSpreadMs: startSpread(results.map((result) => result.firstStatementAtMs)),
-    distinctThreads: new Set(results.map((result) => result.threadId)).size,
+    distinctThreads: new Set(results.map((result) => `${result.processId}:${result.threadId}`)).size,
     outcomes: mergeCounts(results.map((result) => result.outcomes)),
     errors: mergeErrors(results),
     timeline: results.flatMap((result) => result.timeline).sort((a, b) => a.startMs - b.startMs),

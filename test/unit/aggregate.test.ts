@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerResult } from '../../src/protocol.js';
 import { aggregateResults, startSpread } from '../../src/result/aggregate.js';
-import { createLatencyHistogram, recordMs } from '../../src/result/latency.js';
+import { createLatencyCounts, recordMs } from '../../src/latency-counts.js';
 
 function workerResult(overrides: Partial<WorkerResult> & { latenciesMs?: number[] }): WorkerResult {
-  const histogram = createLatencyHistogram();
+  const histogram = createLatencyCounts();
   for (const ms of overrides.latenciesMs ?? []) recordMs(histogram, ms);
   const { latenciesMs: _latencies, ...rest } = overrides;
   return {
     index: 0,
+    processId: 1,
     threadId: 1,
     succeeded: 0,
     failures: { serialization: 0, deadlock: 0, busy: 0, maxRetries: 0, lockTimeout: 0, statementTimeout: 0, other: 0 },
@@ -95,6 +96,13 @@ describe('aggregateResults', () => {
 
   it('merges the workers latency histograms', () => {
     const { latencyMs } = aggregateResults(results);
+    const many = aggregateResults([
+      workerResult({ latenciesMs: Array.from({ length: 990 }, () => 2) }),
+      workerResult({ latenciesMs: [...Array.from({ length: 9 }, () => 40), 1234.5678] }),
+    ]).latencyMs;
+
+    // Nearest rank over 1,000 operations, at three significant digits.
+    expect(many).toEqual({ p50: 2, p95: 2, p99: 2, max: 1230, mean: 3.57 });
 
     expect(latencyMs.max).toBeCloseTo(100, 0);
     expect(latencyMs.p50).toBeCloseTo(3, 1);

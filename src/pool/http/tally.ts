@@ -1,7 +1,7 @@
-import { createHistogram } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { FAILURE_KINDS, RETRY_CAUSES } from '../../protocol.js';
 import type { ConnectionLoss, ErrorSample, WorkerResult } from '../../protocol.js';
+import { createLatencyCounts, recordUs } from '../../latency-counts.js';
 import type { HttpResponse } from '../../scenarios/types.js';
 import type { Exchange } from './lane.js';
 
@@ -26,7 +26,7 @@ export class HttpTally {
   private firstSentAtMs: number | null = null;
   private readonly outcomes: Record<string, number> = {};
   private readonly errors = new Map<string, ErrorSample>();
-  private readonly latency = createHistogram();
+  private readonly latency = createLatencyCounts();
 
   constructor(
     private readonly worker: number,
@@ -52,7 +52,7 @@ export class HttpTally {
       return true;
     }
     this.succeeded += 1;
-    this.latency.record(exchange.latencyUs);
+    recordUs(this.latency, exchange.latencyUs);
     const outcome = this.outcomeOf(response);
     this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
     return true;
@@ -69,6 +69,7 @@ export class HttpTally {
   result(): WorkerResult {
     return {
       index: this.worker,
+      processId: process.pid,
       threadId,
       succeeded: this.succeeded,
       failures: zeros(FAILURE_KINDS),
@@ -77,7 +78,7 @@ export class HttpTally {
       connectionLoss: this.connectionLoss,
       retries: zeros(RETRY_CAUSES),
       firstStatementAtMs: this.firstSentAtMs,
-      latency: this.latency,
+      latency: { ...this.latency },
       lockWaitMs: 0,
       outcomes: { ...this.outcomes },
       errors: [...this.errors.values()],
