@@ -17,7 +17,7 @@ const common = {
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { rig: 'src/rig.ts', index: 'src/index.ts', bench: 'scripts/bench.ts', docs: 'scripts/docs.ts', profile: 'scripts/profile.ts' },
+  entryPoints: { rig: 'src/rig.ts', index: 'src/index.ts', bench: 'scripts/bench.ts', docs: 'scripts/docs.ts', profile: 'scripts/profile.ts', 'process-host': 'workers/process-host.ts' },
   packages: 'external',
 });
 // Every one of up to a thousand threads loads the worker: one file with its dependencies inside

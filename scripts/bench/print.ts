@@ -3,6 +3,8 @@ import type { ModeRow } from './modes.js';
 import { round } from './stats.js';
 import type { ExploreRow } from './explore.js';
 import type { HttpBench } from './http.js';
+import type { ProcessSpreadRow } from './processes.js';
+import { PROCESS_SPREAD_TARGET_MS } from './processes.js';
 import type { MysqlBench } from './mysql.js';
 import type { VerdictRow } from './verdict.js';
 
@@ -15,6 +17,7 @@ interface PrintedReport {
   readonly retryCost: readonly { mode: string; backoffMs: number; opsPerSec: number; attemptsPerOperation: number }[];
   readonly explore: ExploreRow;
   readonly http: HttpBench;
+  readonly processes: readonly ProcessSpreadRow[];
   readonly mysql: MysqlBench | null;
 }
 
@@ -34,6 +37,15 @@ function verdictTable(rows: readonly VerdictRow[]): Table.Table {
   const verdict = table(['time to verdict (wall clock of the command)', 'wall ms', 'set-up ms', 'race ms', 'rest ms', 'peak RSS MB', 'target', '']);
   for (const row of rows) verdict.push([row.command, row.wallMs, row.setupMs, row.raceMs, row.restMs, row.peakRssMb, row.target, mark(row.met)]);
   return verdict;
+}
+
+function processesTable(rows: readonly ProcessSpreadRow[]): Table.Table {
+  const spread = table(['start spread (server clock), lost × 1', 'workers', 'processes', 'median ms', 'runs (ms)', 'target', '', 'set-up ms', 'peak RSS MB (all processes)']);
+  for (const row of rows) {
+    const how = row.processes === 1 ? 'threads of one process' : `--processes ${row.processes}`;
+    spread.push([how, row.workers, row.processes, row.medianMs, row.runs.map((ms) => round(ms, 2)).join(' '), `≤ ${PROCESS_SPREAD_TARGET_MS}`, mark(row.met), row.setupMs, row.peakRssMb]);
+  }
+  return spread;
 }
 
 function httpTable(http: HttpBench): Table.Table {
@@ -95,7 +107,7 @@ export function printReport(report: PrintedReport, plan: { readonly manyWorkers:
   const { machine } = report;
   process.stdout.write(
     `race-rig bench, ${report.date}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}\n` +
-      [spread, minimal, modesTable(report.modes), verdictTable(report.verdict), retry, schedules, httpTable(report.http), ...mysqlTables(report.mysql)].map((item) => item.toString()).join('\n') +
+      [spread, minimal, modesTable(report.modes), verdictTable(report.verdict), retry, schedules, processesTable(report.processes), httpTable(report.http), ...mysqlTables(report.mysql)].map((item) => item.toString()).join('\n') +
       '\n',
   );
 }

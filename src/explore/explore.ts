@@ -21,7 +21,7 @@ import { ExhaustiveStrategy } from './exhaustive.js';
 import type { Chooser } from './types.js';
 
 /** What exploreRace takes: the race's options (workers default to 2, increments to 1) and explore's own. */
-export type ExploreOptions = Omit<RaceOptions, 'concurrency' | 'gate' | 'timeline' | 'onProgress'> &
+export type ExploreOptions = Omit<RaceOptions, 'concurrency' | 'processes' | 'gate' | 'timeline' | 'onProgress'> &
   Omit<OptionValues<typeof EXPLORE_OPTIONS>, 'specOut'> & {
     /** How long a statement may run without completing or waiting for a lock, ms (default 10000). */
     readonly stepTimeoutMs?: number;

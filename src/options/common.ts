@@ -6,6 +6,9 @@ export const MAX_TIMEOUT_MS = 86_400_000;
 export const MAX_WORKERS = 1000;
 
 /** The race options every engine takes. An engine's own options live in its folder. */
+/** Worker processes of one run (`--processes`): each costs a Node process and its own thread pool. */
+const MAX_PROCESSES = 64;
+
 export const COMMON_OPTIONS = optionTable({
   scenario: {
     flag: 'scenario',
@@ -26,6 +29,15 @@ export const COMMON_OPTIONS = optionTable({
   workers: { flag: 'workers', alias: 'w', type: 'number', default: 10, min: 1, max: MAX_WORKERS, describe: 'worker threads, each with its own connection', commands: RACE_COMMANDS },
   increments: { flag: 'increments', alias: 'n', type: 'number', default: 100, min: 1, max: 1_000_000, describe: 'operations per worker, each its own transaction', commands: RACE_COMMANDS },
   params: { flag: 'param', type: 'pairs', describe: 'a scenario parameter, key=value (repeatable)', commands: RACE_COMMANDS },
+  processes: {
+    flag: 'processes',
+    type: 'number',
+    default: 1,
+    min: 1,
+    max: MAX_PROCESSES,
+    describe: 'spread the workers over this many OS processes, each running its share as threads; the server gate aligns their start',
+    commands: RELEASE_COMMANDS,
+  },
   concurrency: {
     flag: 'concurrency',
     type: 'number',
@@ -97,6 +109,8 @@ export interface CommonSettings {
   readonly increments: number;
   readonly params: Readonly<Record<string, string>>;
   readonly concurrency: number;
+  /** OS processes the workers are spread over (1: threads of this process). */
+  readonly processes: number;
   /** Infinity when unbounded. */
   readonly maxRetries: number;
   readonly backoffMs: number;

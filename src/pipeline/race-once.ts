@@ -89,6 +89,7 @@ export async function raceOnPrepared(race: ResolvedRace, context: RaceContext, p
     elapsedMs: outcome.elapsedMs,
     database: { engine: session.kind, url: session.url, serverVersion: session.serverVersion, schema: prepared.schema, schemaKept: prepared.kept },
     start: outcome.start ?? prepared.start,
+    ...(outcome.peakRssMb ? { workerProcessesRssMb: outcome.peakRssMb } : {}),
     warnings: [...prepared.warnings, ...appWarnings, ...dropped],
   });
 }

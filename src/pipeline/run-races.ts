@@ -120,7 +120,7 @@ export async function runRaces(options: RaceOptions, shape: RunShape, startPool?
   const plan = await planRaces(options, shape);
   const first = plan[0];
   if (!first) throw new InvalidOptionError('there is nothing to run');
-  const { value: results, leftovers } = await withPipeline(first, options, startPool ?? poolFor(first.scenario), async (context) => {
+  const { value: results, leftovers } = await withPipeline(first, options, startPool ?? poolFor(first, (line) => options.onLog?.(line)), async (context) => {
     const done: RaceResult[] = [];
     for (const race of plan) done.push(await raceOnce(race, context, done.length === 0 ? context.startedAt : undefined));
     return done;

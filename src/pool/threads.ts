@@ -65,7 +65,7 @@ function startTasks(pool: Threads, workers: number, request: RaceRequest, barrie
   const tasks = Array.from({ length: workers }, (_, index) =>
     pool.run({
       ...request.task,
-      index,
+      index: (request.firstIndex ?? 0) + index,
       semaphore,
       barrier: barrier.buffer,
       barrierTimeoutMs: request.barrierTimeoutMs + WORKER_WAIT_GRACE_MS,
@@ -80,12 +80,12 @@ function startTasks(pool: Threads, workers: number, request: RaceRequest, barrie
 }
 
 /** Rejects with the first worker that fails while the others are still gathering at the barrier. */
-function failureBeforeRelease(tasks: readonly Promise<WorkerResult>[], barrier: StartBarrier, released: () => boolean): Promise<never> {
+function failureBeforeRelease(tasks: readonly Promise<WorkerResult>[], barrier: StartBarrier, released: () => boolean, firstIndex = 0): Promise<never> {
   return new Promise<never>((_, reject) => {
     tasks.forEach((task, index) =>
       task.catch((error: unknown) => {
         if (released()) return;
-        reject(new WorkerError(`worker ${index} failed before the start barrier (${barrier.arrived} of ${barrier.parties} arrived): ${errorMessage(error)}`));
+        reject(new WorkerError(`worker ${firstIndex + index} failed before the start barrier (${barrier.arrived} of ${barrier.parties} arrived): ${errorMessage(error)}`));
       }),
     );
   });
@@ -113,12 +113,13 @@ async function raceThreads(pool: Threads, workers: number, request: RaceRequest,
   try {
     throwIfAborted(request.signal);
     const tasks = startTasks(pool, workers, request, barrier, progress, schedule);
-    const allArrived = await Promise.race([barrier.allArrived(request.barrierTimeoutMs), failureBeforeRelease(tasks, barrier, () => released), aborted]);
+    const allArrived = await Promise.race([barrier.allArrived(request.barrierTimeoutMs), failureBeforeRelease(tasks, barrier, () => released, request.firstIndex), aborted]);
     if (!allArrived) {
       const { arrived } = barrier;
       barrier.break();
       throw new BarrierError(`only ${arrived} of ${workers} workers reached the start barrier within ${request.barrierTimeoutMs} ms; raise --barrier-timeout or lower --workers`, arrived, workers);
     }
+    if (request.beforeRelease) await Promise.race([request.beforeRelease(), failureBeforeRelease(tasks, barrier, () => released, request.firstIndex), aborted]);
     released = true;
     barrier.release();
     const releasedAt = performance.now();

@@ -11,6 +11,10 @@ export interface RaceRequest {
   readonly barrierTimeoutMs: number;
   /** Told the operations done so far, a few times a second during the race and once at its end. */
   readonly onProgress?: (done: number, elapsedMs: number) => void;
+  /** The index of this pool's first worker (a process's share of a race's workers starts there); 0 by default. */
+  readonly firstIndex?: number;
+  /** Runs once every worker has arrived, before they are released (a process waits here for its coordinator's word). */
+  readonly beforeRelease?: () => Promise<void>;
   /** Runs once the workers are released, alongside the race (the PostgreSQL gate opens here). */
   readonly afterRelease?: () => Promise<void>;
   /** Which of these backends wait for a lock held by another of them (PostgreSQL; `explore` asks). */
@@ -37,6 +41,8 @@ export interface RaceOutcome {
   readonly releasedAt: number;
   /** From the release to the last worker's result. */
   readonly elapsedMs: number;
+  /** Peak resident memory of the worker processes, summed, when the workers ran in processes of their own. */
+  readonly peakRssMb?: number;
 }
 
 /**

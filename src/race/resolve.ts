@@ -56,6 +56,19 @@ function modeOf(scenario: AnyScenario, name: string | undefined): ModeSpec {
   return mode;
 }
 
+/** --processes: at most one per worker, and only where every worker's start crosses processes (no shared memory). */
+function checkProcesses(processes: number, workers: number, options: RaceOptions, scenario: AnyScenario): number {
+  if (processes === 1) return 1;
+  const refuse = (why: string) => {
+    throw new InvalidOptionError(`--processes ${processes} ${why}`);
+  };
+  if (processes > workers) refuse(`needs at least as many workers (got --workers ${workers})`);
+  if (options.concurrency !== undefined) refuse('does not go with --concurrency: its semaphore is shared memory of one process');
+  if (scenario.http) refuse(`does not apply to ${scenario.name}: an HTTP race's workers are connections of one thread`);
+  if ((options.engine ?? DEFAULT_ENGINE) === 'sqlite') refuse('does not run on SQLite yet: its mutex is shared memory of one process');
+  return processes;
+}
+
 function resolveCommon(options: RaceOptions, scenario: AnyScenario, mode: ModeSpec): CommonSettings {
   if (scenario.http && options.concurrency !== undefined) throw new InvalidOptionError(`--concurrency limits worker threads; ${scenario.name} races over HTTP, every request released at once`);
   const values = resolveValues(COMMON_OPTIONS, options as unknown as Readonly<Record<string, unknown>>);
@@ -69,6 +82,7 @@ function resolveCommon(options: RaceOptions, scenario: AnyScenario, mode: ModeSp
     increments: values.increments,
     params: { ...values.params },
     concurrency: options.concurrency === undefined ? workers : checkNumber(COMMON_OPTIONS.concurrency, options.concurrency, workers),
+    processes: checkProcesses(values.processes, workers, options, scenario),
     maxRetries: values.maxRetries ?? Number.POSITIVE_INFINITY,
     backoffMs,
     barrierTimeoutMs: values.barrierTimeoutMs ?? defaultBarrierTimeoutMs(workers),

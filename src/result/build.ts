@@ -13,6 +13,8 @@ export interface ResultInputs {
   readonly database: RaceResult['database'];
   readonly start: StartKind;
   readonly warnings: readonly string[];
+  /** The peak memory of worker processes (`--processes`), added to the coordinator's own. */
+  readonly workerProcessesRssMb?: number;
 }
 
 /** What every scenario function is told about a run. */
@@ -61,7 +63,7 @@ function workerFigures(totals: WorkerTotals, operations: number, elapsedMs: numb
   };
 }
 
-export function buildResult({ race, totals, verification, setupMs, elapsedMs, database, start, warnings }: ResultInputs): RaceResult {
+export function buildResult({ race, totals, verification, setupMs, elapsedMs, database, start, warnings, workerProcessesRssMb = 0 }: ResultInputs): RaceResult {
   const { workers, increments, expect } = race.common;
   const operations = workers * increments;
   const verdict: Verdict = verification.holds ? 'CORRECT' : 'RACE';
@@ -85,7 +87,7 @@ export function buildResult({ race, totals, verification, setupMs, elapsedMs, da
     ...workerFigures(totals, operations, elapsedMs),
     elapsedMs: round(elapsedMs),
     setupMs: round(setupMs),
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) + workerProcessesRssMb,
     // Explore records every statement of every worker, asked or not.
     timeline: race.echo.timeline || totals.timeline.length > 0 ? totals.timeline : null,
     warnings: [...warnings],

@@ -70,7 +70,7 @@ export interface RaceResult {
   readonly startSpreadMs: number | null;
   /** Distinct OS threads that ran a worker. */
   readonly threads: number;
-  /** Peak resident memory of the process that ran the rig, all threads included, in MB. */
+  /** Peak resident memory of the process that ran the rig, all threads included (and its worker processes, with --processes), in MB. */
   readonly peakRssMb: number;
   /** Distinct errors seen, most frequent first. */
   readonly errors: readonly ErrorSample[];

@@ -54,6 +54,7 @@ export const race: RaceResult = {
     scenario: 'counter',
     params: {},
     concurrency: 100,
+    processes: 1,
     mode: 'lost',
     workers: 100,
     increments: 100,

@@ -54,6 +54,11 @@ describe('npm run bench', () => {
       ['optimistic', 5, 'CORRECT'],
     ]);
     // Explore's schedules per second, with PostgreSQL's isolation tester as the peer where it is installed.
+    expect(report.processes.map((row: { processes: number; workers: number }) => [row.processes, row.workers])).toEqual([
+      [1, 4],
+      [2, 4],
+    ]);
+    for (const row of report.processes) expect(row.peakRssMb).toBeGreaterThan(0);
     // HTTP: last-byte sync from one thread against threads released by the barrier, both on the example app.
     expect(report.http.rows.map((row: { release: string; requests: number }) => [row.release, row.requests])).toEqual([
       ['last-byte', 4],
