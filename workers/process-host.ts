@@ -48,6 +48,11 @@ process.on('message', (message: ToHost) => {
   else race?.controller.abort();
 });
 
+// A terminal's Ctrl-C reaches the whole process group: the coordinator decides what happens, and
+// lets this process go when it has cleaned up.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+
 // The coordinator let go (or is gone): end the threads, and with them their connections.
 process.on('disconnect', () => {
   race?.controller.abort();

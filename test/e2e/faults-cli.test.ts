@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -42,6 +43,23 @@ describe('signals and a dying server, from the command line', () => {
 
     expect(run.code).toBe(130);
     expect(run.stderr).toBe('race-rig: interrupted by SIGINT; cleaned up\n');
+    expect(leftoversOfCli(pid, dir)).toEqual(NOTHING_LEFT);
+  });
+
+  it('Ctrl-C in a terminal during a race of worker processes (--processes): exit 130, the processes and everything else gone', async () => {
+    const { child, finished } = startCli(['--verbose', '-w', '4', '--processes', '2', '-n', '100000', '--mode', 'for-update'], undefined, { ownGroup: true });
+    const pid = child.pid ?? -1;
+    const pids: number[] = [];
+    child.stderr?.on('data', (chunk: Buffer) => pids.push(...[...chunk.toString().matchAll(/worker process \d of 2 \(pid (\d+)\)/g)].map((match) => Number(match[1]))));
+
+    const dir = await eventually(() => runDirOf(pid), 'the run to create its directory');
+    await onStderrLine(child, /race: all 4 workers released/, () => process.kill(-pid, 'SIGINT'));
+    const run = await finished;
+
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain('race-rig: interrupted by SIGINT; cleaned up\n');
+    expect(pids).toHaveLength(2);
+    expect(pids.filter((worker) => existsSync(`/proc/${worker}`))).toEqual([]);
     expect(leftoversOfCli(pid, dir)).toEqual(NOTHING_LEFT);
   });
 
