@@ -55,6 +55,13 @@ describeOnMysql('the counter on InnoDB, as the server holds it', () => {
     expect(result.startSpreadMs).toBeLessThan(50);
   });
 
+  it('--processes 2: the workers in two OS processes, released together at the gate; for-update ends exact', async () => {
+    const { result, held } = await counterRun('for-update', 6, 20, { processes: 2 });
+
+    expect(held).toBe(120);
+    expect(result).toMatchObject({ verdict: 'CORRECT', start: 'gate', threads: 6, options: { processes: 2 } });
+  });
+
   it('--no-gate starts at the barrier alone', async () => {
     const { result } = await counterRun('lost', 4, 20, { gate: false });
 
