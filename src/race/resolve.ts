@@ -65,7 +65,6 @@ function checkProcesses(processes: number, workers: number, options: RaceOptions
   if (processes > workers) refuse(`needs at least as many workers (got --workers ${workers})`);
   if (options.concurrency !== undefined) refuse('does not go with --concurrency: its semaphore is shared memory of one process');
   if (scenario.http) refuse(`does not apply to ${scenario.name}: an HTTP race's workers are connections of one thread`);
-  if ((options.engine ?? DEFAULT_ENGINE) === 'sqlite') refuse('does not run on SQLite yet: its mutex is shared memory of one process');
   return processes;
 }
 

@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { runRace } from 'race-rig';
@@ -92,9 +96,33 @@ describe('--processes: the workers spread over OS processes, released together a
     expect(log.pids.filter(alive)).toEqual([]);
   });
 
+  it('on SQLite: the file lock holds across processes, the in-process mutex does not', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sqlite-processes-'));
+    const file = join(dir, 'counter.db');
+    const counter = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return Number(db.prepare('SELECT counter FROM user_counter WHERE user_id = 1').pluck().get());
+      } finally {
+        db.close();
+      }
+    };
+    try {
+      const locked = await runRace({ engine: 'sqlite', file, keep: true, mode: 'file-lock', workers: 4, increments: 100, processes: 2 });
+      expect(counter()).toBe(400);
+      expect(locked).toMatchObject({ verdict: 'CORRECT', threads: 4 });
+
+      const mutex = await runRace({ engine: 'sqlite', file, keep: true, mode: 'mutex', workers: 4, increments: 200, processes: 2 });
+      expect(mutex.verdict).toBe('RACE');
+      expect(counter()).toBe(mutex.actual);
+      expect(counter()).toBeLessThan(800);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses what cannot cross processes, in one line', async () => {
     await expect(runRace({ db: testDatabaseUrl(), workers: 2, processes: 3 })).rejects.toThrow('--processes 3 needs at least as many workers (got --workers 2)');
     await expect(runRace({ db: testDatabaseUrl(), workers: 4, processes: 2, concurrency: 2 })).rejects.toThrow('--processes 2 does not go with --concurrency: its semaphore is shared memory of one process');
-    await expect(runRace({ engine: 'sqlite', workers: 4, processes: 2 })).rejects.toThrow('--processes 2 does not run on SQLite yet: its mutex is shared memory of one process');
   });
 });

@@ -2,7 +2,9 @@
  * A task may carry one-Int32 flags in shared memory that the coordinator flips for its threads
  * (the server gate's hold: 0 while the threads hold still, 1 once they may go on). Shared memory
  * does not cross processes, so each flag travels as a marker; the worker process makes a flag of
- * its own in its place, and the coordinator mirrors every flip of the original to it.
+ * its own in its place, and the coordinator mirrors every flip of the original to it. Shared
+ * memory the coordinator never writes (SQLite's mutex) thus becomes one of each process's own:
+ * it no longer spans the processes, which is exactly what an in-process lock does between them.
  */
 
 const MARKER = '__raceRigSharedFlag';
