@@ -1,7 +1,8 @@
 import type { CommonSettings } from '../options/common.js';
 import type { OptionTable } from '../options/define.js';
 import type { ScheduleGate } from '../sync/schedule.js';
-import type { EngineTarget, ErrorClassifier, LockWait, WorkerTask } from '../protocol.js';
+import type { EngineTarget, ErrorClassifier, LockWait, WorkerResult, WorkerTask } from '../protocol.js';
+import type { ShardSpec } from '../options/shard.js';
 import type { AnyScenario, RunContext, Verification, VerifyContext, WorkerSession } from '../scenarios/types.js';
 import type { TimelineRecorder } from '../timeline/recorder.js';
 
@@ -22,6 +23,8 @@ export interface Engine<Settings = unknown, Options extends OptionTable = Option
   readonly scenarios: Readonly<Record<string, AnyScenario>>;
   /** Whether `race-rig explore` can schedule its workers statement by statement (its worker honours a ScheduleGate). */
   readonly explores: boolean;
+  /** Whether a run can be started on several machines (`--run`, `--shard`), its shards meeting at the server. */
+  readonly shards?: boolean;
   /** The environment variable `--db` falls back to on the command line (DATABASE_URL), for an engine with a server. */
   readonly urlVariable?: string;
   /**
@@ -93,6 +96,8 @@ export interface PlannedRun {
    * `reset` needs.
    */
   readonly explore?: boolean;
+  /** This machine's part of a run on several (`--run`, `--shard`). */
+  readonly shard?: ShardSpec;
 }
 
 export interface PreparedRun {
@@ -117,6 +122,8 @@ export interface PreparedRun {
    * when it cannot prove the state the same (the caller then prepares afresh).
    */
   reset?(): Promise<boolean>;
+  /** A shard's results handed over to the other shards, and every shard's results, in worker order. */
+  gather?(own: readonly WorkerResult[]): Promise<WorkerResult[]>;
   /** Reads the truth back (the scenario's verify, then its teardown). */
   verify(context: VerifyContext): Promise<Verification>;
   /** Removes the run's data unless it is kept; returns what could not be removed. */

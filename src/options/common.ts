@@ -1,5 +1,6 @@
 import type { Expectation } from '../scenarios/types.js';
 import { optionTable, RACE_COMMANDS, RELEASE_COMMANDS } from './define.js';
+import type { ShardSpec } from './shard.js';
 
 /** One day: the upper bound of every timeout, so that a typo cannot start a run that never ends. */
 export const MAX_TIMEOUT_MS = 86_400_000;
@@ -38,6 +39,8 @@ export const COMMON_OPTIONS = optionTable({
     describe: 'spread the workers over this many OS processes, each running its share as threads; the server gate aligns their start',
     commands: RELEASE_COMMANDS,
   },
+  run: { flag: 'run', type: 'string', describe: 'the name of a run started on several machines (with --shard); its schema is race_rig_run_<name>', commands: ['run'] },
+  shard: { flag: 'shard', type: 'string', describe: "this machine's part of --run: I/N, from 0/N to (N-1)/N; shard 0 sets up, opens the gate and judges", commands: ['run'] },
   concurrency: {
     flag: 'concurrency',
     type: 'number',
@@ -111,6 +114,8 @@ export interface CommonSettings {
   readonly concurrency: number;
   /** OS processes the workers are spread over (1: threads of this process). */
   readonly processes: number;
+  /** This machine's part of a run on several (`--run`, `--shard`), or null. */
+  readonly shard: ShardSpec | null;
   /** Infinity when unbounded. */
   readonly maxRetries: number;
   readonly backoffMs: number;

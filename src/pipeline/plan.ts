@@ -26,6 +26,9 @@ function everyMode(base: RaceBase, options: RaceOptions): ResolvedRace[] {
 /** Every run of a command, each checked in full before anything starts. */
 export async function planRaces(options: RaceOptions, shape: RunShape): Promise<ResolvedRace[]> {
   const base = await resolveBase(options);
+  if ((options.run !== undefined || options.shard !== undefined) && ('everyMode' in shape || shape.repeat !== 1)) {
+    throw new InvalidOptionError('--run and --shard race once: a run on several machines does not go with compare or --repeat');
+  }
   if ('everyMode' in shape) return everyMode(base, options);
   const { repeat } = shape;
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {

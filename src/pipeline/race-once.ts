@@ -36,6 +36,7 @@ export async function prepareRace(race: ResolvedRace, context: RaceContext, opti
     barrierTimeoutMs: race.common.barrierTimeoutMs,
     signal: context.signal,
     ...(options.explore ? { explore: true } : {}),
+    ...(race.common.shard ? { shard: race.common.shard } : {}),
   });
   context.current.prepared = prepared;
   return prepared;
@@ -58,7 +59,7 @@ export async function raceOnPrepared(race: ResolvedRace, context: RaceContext, p
     task: {
       scenario: race.scenarioRef,
       mode: race.mode.name,
-      workers: race.common.workers,
+      workers: runContextOf(race).workers,
       operations: race.common.increments,
       params: race.common.params,
       maxRetries: race.common.maxRetries,
@@ -67,6 +68,7 @@ export async function raceOnPrepared(race: ResolvedRace, context: RaceContext, p
       appUrl: app.url,
     },
     concurrency: race.common.concurrency,
+    firstIndex: (race.common.shard?.index ?? 0) * race.common.workers,
     barrierTimeoutMs: race.common.barrierTimeoutMs,
     ...(onProgress ? { onProgress } : {}),
     afterRelease: async () => {
@@ -77,7 +79,9 @@ export async function raceOnPrepared(race: ResolvedRace, context: RaceContext, p
     signal,
   }).finally(async () => appWarnings.push(...(await app.close())));
   stage('verify');
-  const totals = aggregateResults(outcome.results);
+  // A shard of a run on several machines hands its results over and gets every shard's back.
+  const results = prepared.gather ? await prepared.gather(outcome.results) : outcome.results;
+  const totals = aggregateResults(results);
   const verification = await prepared.verify(verifyContextOf(race, totals));
   throwIfAborted(signal);
   const dropped = await leftovers();

@@ -7,6 +7,8 @@ import { COMMON_OPTIONS, defaultBarrierTimeoutMs } from '../options/common.js';
 import type { CommonSettings } from '../options/common.js';
 import { checkNumber, isGiven, resolveValues } from '../options/define.js';
 import type { OptionSpec } from '../options/define.js';
+import { shardSpec } from '../options/shard.js';
+import type { ShardSpec } from '../options/shard.js';
 import type { OptionsEcho, RaceOptions } from './options.js';
 
 /** The engine and scenario a run names, loaded: all a comparison needs to know its modes. */
@@ -68,7 +70,21 @@ function checkProcesses(processes: number, workers: number, options: RaceOptions
   return processes;
 }
 
-function resolveCommon(options: RaceOptions, scenario: AnyScenario, mode: ModeSpec): CommonSettings {
+/** --run and --shard: one part of a run on several machines, on an engine that can meet them at its server. */
+function checkShard(options: RaceOptions, scenario: AnyScenario, engine: Engine, processes: number): ShardSpec | null {
+  const spec = shardSpec(options.run, options.shard);
+  if (!spec) return null;
+  const refuse = (why: string) => {
+    throw new InvalidOptionError(`--run ${why}`);
+  };
+  if (!engine.shards) refuse(`does not run on --engine ${engine.name}: its shards meet at a server's gate (PostgreSQL)`);
+  if (processes > 1) refuse('does not go with --processes: each shard runs its workers as threads');
+  if (options.concurrency !== undefined) refuse('does not go with --concurrency');
+  if (scenario.http) refuse(`does not apply to ${scenario.name}: an HTTP race's workers are connections of one thread`);
+  return spec;
+}
+
+function resolveCommon(options: RaceOptions, scenario: AnyScenario, mode: ModeSpec, engine: Engine): CommonSettings {
   if (scenario.http && options.concurrency !== undefined) throw new InvalidOptionError(`--concurrency limits worker threads; ${scenario.name} races over HTTP, every request released at once`);
   const values = resolveValues(COMMON_OPTIONS, options as unknown as Readonly<Record<string, unknown>>);
   const { workers, backoffMs } = values;
@@ -82,6 +98,7 @@ function resolveCommon(options: RaceOptions, scenario: AnyScenario, mode: ModeSp
     params: { ...values.params },
     concurrency: options.concurrency === undefined ? workers : checkNumber(COMMON_OPTIONS.concurrency, options.concurrency, workers),
     processes: checkProcesses(values.processes, workers, options, scenario),
+    shard: checkShard(options, scenario, engine, values.processes),
     maxRetries: values.maxRetries ?? Number.POSITIVE_INFINITY,
     backoffMs,
     barrierTimeoutMs: values.barrierTimeoutMs ?? defaultBarrierTimeoutMs(workers),
@@ -103,6 +120,8 @@ function echoOf(base: RaceBase, mode: ModeSpec, common: CommonSettings, settings
   const echo: Record<string, unknown> = { engine: base.engine.name, scenario: base.scenario.name, mode: mode.name };
   for (const key of Object.keys(commonKeys)) echo[key] = common[key as keyof CommonSettings];
   echo.maxRetries = Number.isFinite(common.maxRetries) ? common.maxRetries : null;
+  echo.run = common.shard?.run ?? null;
+  echo.shard = common.shard ? `${common.shard.index}/${common.shard.count}` : null;
   for (const engine of Object.values(ENGINES)) {
     for (const [key, spec] of Object.entries(engine.options as Record<string, OptionSpec>)) {
       if (spec.echo === false) continue;
@@ -118,7 +137,7 @@ export function resolveRace(base: RaceBase, given: RaceOptions): ResolvedRace {
   // The server gate holds the workers' own connections; with an app, the statements are the app's.
   const options = base.scenario.app && Object.hasOwn(base.engine.options, 'gate') ? ({ ...given, gate: false } as RaceOptions) : given;
   const mode = modeOf(base.scenario, options.mode);
-  const common = resolveCommon(options, base.scenario, mode);
+  const common = resolveCommon(options, base.scenario, mode, base.engine);
   const settings = base.engine.resolve(options as unknown as Readonly<Record<string, unknown>>, common);
   return { ...base, mode, common, settings, echo: echoOf(base, mode, common, settings) };
 }

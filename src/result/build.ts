@@ -19,7 +19,7 @@ export interface ResultInputs {
 
 /** What every scenario function is told about a run. */
 export function runContextOf({ mode, common }: ResolvedRace): RunContext {
-  return { mode: mode.name, workers: common.workers, iterations: common.increments, params: common.params };
+  return { mode: mode.name, workers: common.workers * (common.shard?.count ?? 1), iterations: common.increments, params: common.params };
 }
 
 /** What verification is told: the run, and what the workers reported. */

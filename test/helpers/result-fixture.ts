@@ -55,6 +55,8 @@ export const race: RaceResult = {
     params: {},
     concurrency: 100,
     processes: 1,
+    run: null,
+    shard: null,
     mode: 'lost',
     workers: 100,
     increments: 100,
