@@ -41,9 +41,14 @@ export function holdStill(hold: SharedArrayBuffer): void {
   Atomics.wait(new Int32Array(hold), 0, 0, HOLD_TIMEOUT_MS);
 }
 
-function letGo(hold: SharedArrayBuffer): void {
+export function letGo(hold: SharedArrayBuffer): void {
   Atomics.store(new Int32Array(hold), 0, 1);
   Atomics.notify(new Int32Array(hold), 0);
+}
+
+/** How long after the opening the threads of `workers` workers hold still. */
+export function holdBudgetMs(workers: number): number {
+  return HOLD_BUDGET_MS.fixed + HOLD_BUDGET_MS.perWorker * workers;
 }
 
 /** How a gate is opened on one server. */
@@ -73,7 +78,7 @@ export async function openGateWhenFull(server: GateServer, hold: SharedArrayBuff
     if (waiting < workers) {
       throw new BarrierError(`only ${waiting} of ${workers} workers reached the server gate within ${timeoutMs} ms`, waiting, workers);
     }
-    await sleep(Math.max(0, opensAt + HOLD_BUDGET_MS.fixed + HOLD_BUDGET_MS.perWorker * workers - performance.now()));
+    await sleep(Math.max(0, opensAt + holdBudgetMs(workers) - performance.now()));
   } finally {
     letGo(hold);
   }

@@ -10,6 +10,7 @@ export const postgresEngine: Engine<PostgresSettings, typeof POSTGRES_OPTIONS> =
   summary: 'PostgreSQL: an embedded server started for the run, or yours with --db; each run in a schema of its own',
   options: POSTGRES_OPTIONS,
   explores: true,
+  shards: true,
   scenarios: SCENARIOS,
   urlVariable: 'DATABASE_URL',
   resolve: resolvePostgres,

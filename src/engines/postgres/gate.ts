@@ -47,6 +47,20 @@ export async function closeGate(admin: pg.ClientBase, gate: GateKey): Promise<vo
   await admin.query('SELECT pg_advisory_lock($1, $2)', [gate.namespace, gate.key]);
 }
 
+/**
+ * Another machine's side of the gate (a shard that did not open it): once the gate is open, how
+ * long until its opening instant (0 when it has none or it is past); null while still closed.
+ */
+export async function msUntilOpening(db: pg.ClientBase, gate: Pick<GateKey, 'namespace' | 'key'>): Promise<number | null> {
+  const { rows } = await db.query<{ closed: boolean; ms: number | null }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted AND mode = 'ExclusiveLock') AS closed,
+            (SELECT extract(epoch FROM opens_at - clock_timestamp()) * 1000 FROM race_rig_gate) AS ms`,
+    [gate.namespace, gate.key],
+  );
+  const row = rows[0];
+  return !row || row.closed ? null : Math.max(0, Number(row.ms ?? 0));
+}
+
 /** The gate as gate-opening.ts opens it. */
 export function postgresGate(admin: pg.ClientBase, gate: GateKey): GateServer {
   return {

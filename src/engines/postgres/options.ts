@@ -47,6 +47,8 @@ export function resolvePostgres(given: Readonly<Record<string, unknown>>, common
   if (db !== null) checkDatabaseUrl(db);
   needs(common.keep && db === null, '--keep', '--db', 'the embedded server and its data are deleted after every run');
   needs(values.reuseSchema && schema === null, '--reuse-schema', '--schema', 'it names the existing schema to run in');
+  needs(common.shard !== null && db === null, '--run', '--db', 'every shard must reach the same server');
+  if (common.shard !== null && schema !== null) throw new InvalidOptionError("--schema does not go with --run: the run's schema is race_rig_run_<its name>");
   if (schema !== null && !SCHEMA_NAME.test(schema)) {
     throw new InvalidOptionError(`--schema must be a lower-case name of letters, digits and _ (got '${schema}')`);
   }

@@ -40,7 +40,7 @@ async function createSchema({ admin, settings }: SessionParts, signal: AbortSign
  * Closes the server gate for the run, or, when the server does not allow it (no right to create
  * its table or take its lock, say), says so and leaves the start to the barrier alone.
  */
-async function closeGateOrFallBack(admin: pg.ClientBase, settings: PostgresSettings, signal: AbortSignal): Promise<{ gate: GateKey | null; warnings: string[] }> {
+export async function closeGateOrFallBack(admin: pg.ClientBase, settings: PostgresSettings, signal: AbortSignal): Promise<{ gate: GateKey | null; warnings: string[] }> {
   if (!settings.gate) return { gate: null, warnings: [] };
   const gate = newGateKey();
   try {
@@ -55,7 +55,7 @@ async function closeGateOrFallBack(admin: pg.ClientBase, settings: PostgresSetti
 }
 
 /** Drops what the run created, from a fresh connection, after ending any backend of its workers still there. */
-async function dropRun(server: PostgresServer, schema: RunSchema): Promise<string[]> {
+export async function dropRun(server: PostgresServer, schema: RunSchema): Promise<string[]> {
   try {
     const db = await connectForCleanup(server);
     try {
@@ -72,7 +72,7 @@ async function dropRun(server: PostgresServer, schema: RunSchema): Promise<strin
   }
 }
 
-async function verifyRun(scenario: Scenario, admin: pg.ClientBase, run: PlannedRun, context: VerifyContext, gate: GateKey | null) {
+export async function verifyRun(scenario: Scenario, admin: pg.ClientBase, run: PlannedRun, context: VerifyContext, gate: GateKey | null) {
   if (gate) await runStep('removing the server gate', () => removeGate(admin), run.signal);
   const verification = await runStep('verifying the result', async () => scenario.verify(admin, context), run.signal);
   if (scenario.teardown) await runStep(`tearing down ${scenario.name}`, async () => scenario.teardown?.(admin, run.context), run.signal);
@@ -88,6 +88,11 @@ export interface FreshSchema {
 export async function freshSchema(parts: SessionParts, signal: AbortSignal): Promise<FreshSchema> {
   const schema = await createSchema(parts, signal);
   return { schema, drop: () => dropRun(parts.server, schema) };
+}
+
+/** What every prepared PostgreSQL run says about itself: its target, how it starts, where its data is. */
+export function preparedBasics(target: PostgresTarget, warnings: string[], kept: boolean): Pick<PreparedRun, 'target' | 'start' | 'connection' | 'warnings' | 'schema' | 'kept'> {
+  return { target, start: target.gate ? 'gate' : 'barrier', connection: { ...libraryConnection(target) }, warnings, schema: target.schema, kept };
 }
 
 /** One run's fresh schema, the scenario's tables in it, and the gate closed: ready for the workers. */
@@ -113,12 +118,7 @@ export async function preparePostgresRun(parts: SessionParts, run: PlannedRun): 
       timeline: settings.timeline,
     };
     return {
-      target,
-      start: gate ? 'gate' : 'barrier',
-      connection: { ...libraryConnection(target) },
-      warnings,
-      schema: schema.name,
-      kept: run.keep,
+      ...preparedBasics(target, warnings, run.keep),
       ...(gate ? { afterRelease: () => openGateWhenFull(postgresGate(admin, gate), gate.hold, run.context.workers, run.barrierTimeoutMs) } : {}),
       verify: (context) => {
         // Explore verifies the same data again after each reset: the script keeps the last verification.

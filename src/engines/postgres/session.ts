@@ -7,6 +7,7 @@ import { checkConnectionCapacity } from './capacity.js';
 import { connectCoordinator } from './connect.js';
 import type { PostgresSettings } from './options.js';
 import { freshSchema, preparePostgresRun } from './run.js';
+import { prepareShard } from './shard-run.js';
 import type { FreshSchema } from './run.js';
 import { openServer } from './server.js';
 import type { PostgresServer } from './types.js';
@@ -64,7 +65,7 @@ function postgresSession(server: PostgresServer, admin: pg.Client, version: stri
     serverVersion: version,
     server,
     admin,
-    prepare: (run) => preparePostgresRun({ server, admin, settings }, run),
+    prepare: (run) => (run.shard ? prepareShard({ server, admin, settings }, run, run.shard) : preparePostgresRun({ server, admin, settings }, run)),
     freshSchema: (signal) => freshSchema({ server, admin, settings }, signal),
     trouble: () => server.trouble(),
     close: async () => {
