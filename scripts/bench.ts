@@ -15,7 +15,7 @@ import { runRace, startEmbeddedPostgres } from 'race-rig';
 import type { RaceResult } from 'race-rig';
 import { exploreSpeed } from './bench/explore.js';
 import { httpBench } from './bench/http.js';
-import { processSpread } from './bench/processes.js';
+import { processSpread, shardSpread } from './bench/processes.js';
 import { compareModes } from './bench/modes.js';
 import { mysqlBench } from './bench/mysql.js';
 import type { MysqlPlan } from './bench/mysql.js';
@@ -34,7 +34,7 @@ const MODES: ModePlan = smoke
   ? { clients: [2], transactions: 10, retriedTransactions: 10, runs: 1 }
   : { clients: [10, 100], transactions: 5_000, retriedTransactions: 2_000, runs: quick ? 1 : 3 };
 const PLAN = smoke
-  ? { spreadWorkers: [2, 4], manyWorkers: 4, spreadRuns: 1, minimalRaceRuns: 2, verdictWorkers: 4, verdictRuns: 1, retry: [4, 10], explore: { schedules: 10, runs: 1 }, http: { requests: 4, runs: 1 }, processes: { workers: 4, processes: [1, 2], runs: 1 } }
+  ? { spreadWorkers: [2, 4], manyWorkers: 4, spreadRuns: 1, minimalRaceRuns: 2, verdictWorkers: 4, verdictRuns: 1, retry: [4, 10], explore: { schedules: 10, runs: 1 }, http: { requests: 4, runs: 1 }, processes: { workers: 4, processes: [1, 2], runs: 1 }, shards: { shards: 2, workers: 2, runs: 1 } }
   : {
       spreadWorkers: [2, 10, 100],
       manyWorkers: 100,
@@ -46,6 +46,7 @@ const PLAN = smoke
       explore: { schedules: 300, runs: quick ? 1 : 3 },
       http: { requests: 50, runs: quick ? 1 : 5 },
       processes: { workers: 100, processes: [1, 4], runs: quick ? 3 : 10 },
+      shards: { shards: 4, workers: 25, runs: quick ? 3 : 7 },
     };
 const MYSQL: MysqlPlan = smoke
   ? { spreadWorkers: 4, spreadRuns: 1, clients: [2], transactions: 10, retriedTransactions: 10, runs: 1 }
@@ -105,6 +106,7 @@ async function measure() {
       explore: await exploreSpeed(db, PLAN.explore),
       http: await httpBench(db, PLAN.http),
       processes: await processSpread(db, PLAN.processes),
+      shards: await shardSpread(rig, db, PLAN.shards),
       mysql: await mysqlBench(MYSQL),
     };
   });

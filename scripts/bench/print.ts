@@ -3,7 +3,7 @@ import type { ModeRow } from './modes.js';
 import { round } from './stats.js';
 import type { ExploreRow } from './explore.js';
 import type { HttpBench } from './http.js';
-import type { ProcessSpreadRow } from './processes.js';
+import type { ProcessSpreadRow, ShardSpreadRow } from './processes.js';
 import { PROCESS_SPREAD_TARGET_MS } from './processes.js';
 import type { MysqlBench } from './mysql.js';
 import type { VerdictRow } from './verdict.js';
@@ -18,6 +18,7 @@ interface PrintedReport {
   readonly explore: ExploreRow;
   readonly http: HttpBench;
   readonly processes: readonly ProcessSpreadRow[];
+  readonly shards: ShardSpreadRow;
   readonly mysql: MysqlBench | null;
 }
 
@@ -39,12 +40,14 @@ function verdictTable(rows: readonly VerdictRow[]): Table.Table {
   return verdict;
 }
 
-function processesTable(rows: readonly ProcessSpreadRow[]): Table.Table {
+function processesTable(rows: readonly ProcessSpreadRow[], shards: ShardSpreadRow): Table.Table {
   const spread = table(['start spread (server clock), lost × 1', 'workers', 'processes', 'median ms', 'runs (ms)', 'target', '', 'set-up ms', 'peak RSS MB (all processes)']);
   for (const row of rows) {
     const how = row.processes === 1 ? 'threads of one process' : `--processes ${row.processes}`;
     spread.push([how, row.workers, row.processes, row.medianMs, row.runs.map((ms) => round(ms, 2)).join(' '), `≤ ${PROCESS_SPREAD_TARGET_MS}`, mark(row.met), row.setupMs, row.peakRssMb]);
   }
+  const shardRuns = shards.runs.map((ms) => round(ms, 2)).join(' ');
+  spread.push([`--run … --shard I/${shards.shards}`, shards.shards * shards.workersPerShard, `${shards.shards} shards`, shards.medianMs, shardRuns, `≤ ${PROCESS_SPREAD_TARGET_MS}`, mark(shards.met), shards.setupMs, `${shards.peakRssMbPerShard} a shard`]);
   return spread;
 }
 
@@ -107,7 +110,7 @@ export function printReport(report: PrintedReport, plan: { readonly manyWorkers:
   const { machine } = report;
   process.stdout.write(
     `race-rig bench, ${report.date}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}\n` +
-      [spread, minimal, modesTable(report.modes), verdictTable(report.verdict), retry, schedules, processesTable(report.processes), httpTable(report.http), ...mysqlTables(report.mysql)].map((item) => item.toString()).join('\n') +
+      [spread, minimal, modesTable(report.modes), verdictTable(report.verdict), retry, schedules, processesTable(report.processes, report.shards), httpTable(report.http), ...mysqlTables(report.mysql)].map((item) => item.toString()).join('\n') +
       '\n',
   );
 }

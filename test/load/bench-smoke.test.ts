@@ -59,6 +59,8 @@ describe('npm run bench', () => {
       [2, 4],
     ]);
     for (const row of report.processes) expect(row.peakRssMb).toBeGreaterThan(0);
+    expect(report.shards).toMatchObject({ shards: 2, workersPerShard: 2 });
+    expect(report.shards.medianMs).toBeGreaterThanOrEqual(0);
     // HTTP: last-byte sync from one thread against threads released by the barrier, both on the example app.
     expect(report.http.rows.map((row: { release: string; requests: number }) => [row.release, row.requests])).toEqual([
       ['last-byte', 4],
