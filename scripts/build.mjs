@@ -26,7 +26,7 @@ await build({
   ...common,
   entryPoints: { 'race-worker': 'workers/race-worker.ts', 'spec-session': 'workers/spec-session.ts' },
   // Optional parts of pg, and the native addons of the SQLite engine (loaded only when used).
-  external: ['pg-native', 'pg-cloudflare', 'better-sqlite3', 'fs-native-extensions'],
+  external: ['pg-native', 'pg-cloudflare', 'better-sqlite3', 'fs-native-extensions', 'os-lock'],
   // The bundled CommonJS dependencies call require() for Node's built-in modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });

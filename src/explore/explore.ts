@@ -110,6 +110,8 @@ export async function resolveExplore(options: ExploreOptions) {
   const stepTimeoutMs = options.stepTimeoutMs === undefined ? DEFAULTS.stepTimeoutMs : checkNumber({ flag: 'step-timeout', min: 1, max: 86_400_000 }, options.stepTimeoutMs);
   const base = await resolveBase(options as RaceOptions);
   if (base.scenario.http) throw new InvalidOptionError(`race-rig explore schedules the workers' own statements, and ${base.scenario.name} races over HTTP (its statements are the app's); race it with race-rig or race-rig compare`);
+  const perProcess = base.scenario.modes.find((mode) => mode.name === options.mode && mode.processPerWorker);
+  if (perProcess) throw new InvalidOptionError(`race-rig explore runs its workers as threads of one process, and --mode ${perProcess.name}'s lock belongs to the process; race it with race-rig`);
   if (!base.engine.explores) throw new InvalidOptionError(`race-rig explore does not run on --engine ${base.engine.name} yet; race it with race-rig or race-rig compare`);
   const optionsForRace = raceOptions(options, base);
   const race: ResolvedRace = resolveRace(base, optionsForRace);

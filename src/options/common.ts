@@ -8,7 +8,7 @@ export const MAX_WORKERS = 1000;
 
 /** The race options every engine takes. An engine's own options live in its folder. */
 /** Worker processes of one run (`--processes`): each costs a Node process and its own thread pool. */
-const MAX_PROCESSES = 64;
+export const MAX_PROCESSES = 64;
 
 export const COMMON_OPTIONS = optionTable({
   scenario: {

@@ -3,7 +3,7 @@ import type { Engine } from '../engines/types.js';
 import { InvalidOptionError } from '../errors.js';
 import { findMode, loadScenario, scenarioRef } from '../scenarios/load.js';
 import type { AnyScenario, ModeSpec, ScenarioRef } from '../scenarios/types.js';
-import { COMMON_OPTIONS, defaultBarrierTimeoutMs } from '../options/common.js';
+import { COMMON_OPTIONS, defaultBarrierTimeoutMs, MAX_PROCESSES } from '../options/common.js';
 import type { CommonSettings } from '../options/common.js';
 import { checkNumber, isGiven, resolveValues } from '../options/define.js';
 import type { OptionSpec } from '../options/define.js';
@@ -58,6 +58,13 @@ function modeOf(scenario: AnyScenario, name: string | undefined): ModeSpec {
   return mode;
 }
 
+/** A mode whose lock belongs to the process runs one worker per process unless --processes is given. */
+function processesFor(mode: ModeSpec, workers: number, options: RaceOptions, given: number): number {
+  if (!mode.processPerWorker || options.processes !== undefined) return given;
+  if (workers > MAX_PROCESSES) throw new InvalidOptionError(`--mode ${mode.name} runs one worker per process: at most ${MAX_PROCESSES} workers (got ${workers}), or give --processes`);
+  return workers;
+}
+
 /** --processes: at most one per worker, and only where every worker's start crosses processes (no shared memory). */
 function checkProcesses(processes: number, workers: number, options: RaceOptions, scenario: AnyScenario): number {
   if (processes === 1) return 1;
@@ -97,7 +104,7 @@ function resolveCommon(options: RaceOptions, scenario: AnyScenario, mode: ModeSp
     increments: values.increments,
     params: { ...values.params },
     concurrency: options.concurrency === undefined ? workers : checkNumber(COMMON_OPTIONS.concurrency, options.concurrency, workers),
-    processes: checkProcesses(values.processes, workers, options, scenario),
+    processes: checkProcesses(processesFor(mode, workers, options, values.processes), workers, options, scenario),
     shard: checkShard(options, scenario, engine, values.processes),
     maxRetries: values.maxRetries ?? Number.POSITIVE_INFINITY,
     backoffMs,

@@ -16,6 +16,8 @@ export interface ModeSpec {
   readonly outcome: Expectation;
   /** Whether a version conflict, serialization failure (40001) or deadlock (40P01) is retried. */
   readonly retries: boolean;
+  /** The mode's lock belongs to the OS process: it runs one worker per process unless --processes says otherwise. */
+  readonly processPerWorker?: boolean;
   /** For `--explain`: the mode's SQL, statement by statement, and why it breaks or holds under concurrency. */
   readonly explain?: { readonly steps: readonly string[]; readonly why: string };
 }

@@ -96,7 +96,7 @@ describe('--processes: the workers spread over OS processes, released together a
     expect(log.pids.filter(alive)).toEqual([]);
   });
 
-  it('on SQLite: the file lock holds across processes, the in-process mutex does not', async () => {
+  it('on SQLite: the file lock holds across processes, the in-process mutex does not, and fcntl locks only between processes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sqlite-processes-'));
     const file = join(dir, 'counter.db');
     const counter = () => {
@@ -116,6 +116,16 @@ describe('--processes: the workers spread over OS processes, released together a
       expect(mutex.verdict).toBe('RACE');
       expect(counter()).toBe(mutex.actual);
       expect(counter()).toBeLessThan(800);
+
+      // fcntl's record lock belongs to the process: one worker per process by default, and then exact.
+      const fcntl = await runRace({ engine: 'sqlite', file, keep: true, mode: 'fcntl-lock', workers: 4, increments: 100 });
+      expect(counter()).toBe(400);
+      expect(fcntl).toMatchObject({ verdict: 'CORRECT', options: { processes: 4 } });
+
+      // Four threads of one process all hold it at once: the lock excludes nothing between them.
+      const threads = await runRace({ engine: 'sqlite', file, keep: true, mode: 'fcntl-lock', workers: 4, increments: 200, processes: 1 });
+      expect(threads.verdict).toBe('RACE');
+      expect(counter()).toBe(threads.actual);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -44,7 +44,12 @@ describe('explore gives every built-in mode its documented outcome', () => {
     if (scenario === 'transfer' && mode === 'unordered') expect(result.outcomes.deadlock).toBeGreaterThan(0);
   });
 
-  const sqliteModes = (ENGINES.sqlite.scenarios.counter?.modes ?? []).flatMap((mode) => (['delete', 'wal'] as const).map((journal) => [journal, mode.name, mode.outcome] as const));
+  // fcntl-lock's lock belongs to the process, and explore runs threads: it refuses the mode (below).
+  const threadModes = (ENGINES.sqlite.scenarios.counter?.modes ?? []).filter((mode) => !mode.processPerWorker);
+  const sqliteModes = threadModes.flatMap((mode) => (['delete', 'wal'] as const).map((journal) => [journal, mode.name, mode.outcome] as const));
+  it('sqlite counter fcntl-lock: refused in one line, its lock being the process\'s', async () => {
+    await expect(exploreRace({ engine: 'sqlite', mode: 'fcntl-lock' })).rejects.toThrow(/^race-rig explore runs its workers as threads of one process, and --mode fcntl-lock's lock belongs to the process/);
+  });
   it.each(sqliteModes)('sqlite (%s journal) counter %s (%s)', async (journal, mode, outcome) => {
     const result = await exploreRace({ engine: 'sqlite', journal, mode });
     expect(result.found).toBe(outcome === 'race');

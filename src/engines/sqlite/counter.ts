@@ -85,6 +85,22 @@ export const SQLITE_COUNTER_MODES: readonly ModeSpec[] = [
     },
   },
   {
+    name: 'fcntl-lock',
+    summary: "The classic POSIX record lock (fcntl F_SETLKW, Python's fcntl.lockf) around the read and the write, one worker per process: it belongs to the process, so it excludes other processes, never threads.",
+    outcome: 'correct',
+    retries: false,
+    processPerWorker: true,
+    explain: {
+      steps: [
+        "-- fcntl(fd, F_SETLKW, { F_WRLCK })   -- the whole process now holds the lock",
+        "SELECT counter FROM user_counter WHERE user_id = 1;",
+        "UPDATE user_counter SET counter = 42 WHERE user_id = 1;",
+        "-- fcntl(fd, F_SETLK, { F_UNLCK })",
+      ],
+      why: "The kernel grants a POSIX record lock to a process, not a thread: one worker per process are serialized, but two threads of one process both hold it at once (run it with --processes 1 to see the race).",
+    },
+  },
+  {
     name: 'inplace',
     summary: 'UPDATE … SET counter = counter + 1: one statement, so SQLite does the read and the write under one lock.',
     outcome: 'correct',
@@ -101,7 +117,7 @@ export const SQLITE_COUNTER_MODES: readonly ModeSpec[] = [
 type Attempt = () => Promise<AttemptResult>;
 
 /** The attempts of each mode, on one worker's connection. */
-function attempts({ worker, db, mutex, fileLock, lockTimeoutMs, markStart }: SqliteWorkerContext): Record<string, Attempt> {
+function attempts({ worker, db, mutex, fileLock, processLock, lockTimeoutMs, markStart }: SqliteWorkerContext): Record<string, Attempt> {
   const read = db.prepare('SELECT counter FROM user_counter WHERE user_id = ?').pluck();
   const write = db.prepare('UPDATE user_counter SET counter = ? WHERE user_id = ?');
   const increment = db.prepare('UPDATE user_counter SET counter = counter + 1 WHERE user_id = ?');
@@ -143,6 +159,15 @@ function attempts({ worker, db, mutex, fileLock, lockTimeoutMs, markStart }: Sql
         readModifyWrite();
       } finally {
         fileLock.unlock();
+      }
+      return { lockWaitMs };
+    },
+    'fcntl-lock': async () => {
+      const lockWaitMs = await processLock.lock(lockTimeoutMs);
+      try {
+        readModifyWrite();
+      } finally {
+        await processLock.unlock();
       }
       return { lockWaitMs };
     },

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { BaseWorkerContext, ScenarioDefinition } from '../../scenarios/types.js';
 import type { SharedMutex } from '../../sync/mutex.js';
 import type { FileLock } from './file-lock.js';
+import type { ProcessLock } from './process-lock.js';
 
 export type SqliteDb = BetterSqlite3.Database;
 
@@ -13,6 +14,8 @@ export interface SqliteWorkerContext extends BaseWorkerContext {
   readonly mutex: SharedMutex;
   /** An OS advisory lock on the run's lock file. */
   readonly fileLock: FileLock;
+  /** The classic process-wide POSIX record lock (fcntl) on the same file: it excludes other processes only. */
+  readonly processLock: ProcessLock;
   /** How long a lock may be waited for, ms (0: for ever). */
   readonly lockTimeoutMs: number;
   /** Call at the first critical statement: SQLite has no server clock, so the start spread is taken on the process clock. */

@@ -8,6 +8,7 @@ import { TimelineRecorder } from '../../timeline/recorder.js';
 import type { OpenWorker } from '../types.js';
 import { classifySqliteError } from './classify.js';
 import { FileLock } from './file-lock.js';
+import { ProcessLock } from './process-lock.js';
 import { openSqlite } from './open.js';
 import { scheduledDb, scheduledFileLock, scheduledMutex } from './scheduled.js';
 import { SQLITE_SCENARIOS } from './scenarios.js';
@@ -21,6 +22,7 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
   if (!mode) throw new Error(`${scenario.name} on SQLite has no mode '${task.mode}'`);
   const db = await openSqlite(target.file, target.busyTimeoutMs);
   const fileLock = await FileLock.open(target.lockFile);
+  const processLock = new ProcessLock(target.lockFile);
   const recorder = schedule ? new TimelineRecorder(task.index, Number.POSITIVE_INFINITY) : null;
   const mutex = new SharedMutex(target.mutex);
   const scenarioDb = schedule && recorder ? scheduledDb(db, schedule, recorder) : db;
@@ -31,6 +33,7 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
       db: scenarioDb,
       mutex: schedule ? scheduledMutex(mutex, schedule) : mutex,
       fileLock: schedule ? scheduledFileLock(fileLock, schedule) : fileLock,
+      processLock,
       lockTimeoutMs: target.lockTimeoutMs,
       markStart: () => {
         startedAt ??= performance.timeOrigin + performance.now();
@@ -54,6 +57,7 @@ export const openWorker: OpenWorker = async (task: WorkerTask, schedule: Schedul
       check: () => {},
       close: async () => {
         fileLock.close();
+        processLock.close();
         db.close();
       },
     };
