@@ -10,8 +10,9 @@ import { describeOnMysql } from '../helpers/mysql.js';
 
 /**
  * The rig killed outright (SIGKILL) at each instant of a run, on the embedded PostgreSQL and on a
- * throwaway MariaDB: its watchdog stops the server and deletes the run directory. About 45 s, so
- * here rather than in `npm test`, which keeps SIGINT and SIGTERM (test/e2e/faults-cli.test.ts).
+ * throwaway MariaDB: its watchdog stops the server and deletes the run directory. About 45 s.
+ * SIGINT and SIGTERM from the command line: faults-cli.test.ts; in-process aborts at every stage
+ * stay in `npm test` (test/integration/faults.test.ts).
  */
 
 /** A rig killed outright runs no clean-up of its own: its watchdog has a few seconds to do it. */

@@ -8,7 +8,7 @@ import { onStderrLine, readyPostmasterOf, runDirOf } from '../helpers/embedded-r
 import { leftoversOfCli, NOTHING_LEFT } from '../helpers/leftovers.js';
 import { eventually } from '../helpers/wait.js';
 
-// Killed outright (SIGKILL) at each instant of a run: test/load/killed-outright.test.ts.
+// Killed outright (SIGKILL) at each instant of a run: killed-outright.test.ts.
 describe('signals and a dying server, from the command line', () => {
   it.each([
     ['SIGINT', 'set-up', false, 130],
