@@ -111,3 +111,17 @@ export interface WorkerResult {
   /** What the worker's first operations did, when it was asked to record them; else empty. */
   readonly timeline: readonly TimelineEvent[];
 }
+
+const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+
+/**
+ * A worker's result built outside a worker thread (an HTTP connection, the workers of a process
+ * or shard that died): nothing counted but what `fields` says.
+ */
+export function workerResultOf(fields: Partial<WorkerResult> & Pick<WorkerResult, 'index' | 'processId' | 'threadId'>): WorkerResult {
+  return {
+    ...{ succeeded: 0, failures: zeros(FAILURE_KINDS), inDoubt: 0, notAttempted: 0, connectionLoss: null, retries: zeros(RETRY_CAUSES) },
+    ...{ firstStatementAtMs: null, latency: {}, lockWaitMs: 0, outcomes: {}, errors: [], timeline: [] },
+    ...fields,
+  };
+}

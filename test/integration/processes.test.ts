@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { runRace } from 'race-rig';
 import { testDatabaseUrl, withClient } from '../helpers/database.js';
+import { counterIn } from '../helpers/sqlite-file.js';
 import { eventually } from '../helpers/wait.js';
 
 const scenario = './test/fixtures/pid-counter.js';
@@ -99,14 +99,7 @@ describe('--processes: the workers spread over OS processes, released together a
   it('on SQLite: the file lock holds across processes, the in-process mutex does not, and fcntl locks only between processes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sqlite-processes-'));
     const file = join(dir, 'counter.db');
-    const counter = () => {
-      const db = new Database(file, { readonly: true });
-      try {
-        return Number(db.prepare('SELECT counter FROM user_counter WHERE user_id = 1').pluck().get());
-      } finally {
-        db.close();
-      }
-    };
+    const counter = () => counterIn(file);
     try {
       const locked = await runRace({ engine: 'sqlite', file, keep: true, mode: 'file-lock', workers: 4, increments: 100, processes: 2 });
       expect(counter()).toBe(400);

@@ -1,41 +1,19 @@
 import { closeSync, openSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { tryLock, unlock } from 'fs-native-extensions';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OUTSIDE_HOLDER, runRace, SharedMutex } from 'race-rig';
+import { counterIn, freshSqliteFile } from '../helpers/sqlite-file.js';
 
-let dir: string;
-let file: string;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sqlite-race-'));
-  file = join(dir, 'counter.db');
-});
-
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-/** The counter as the file holds it. */
-function counterInFile(): number {
-  const db = new Database(file, { readonly: true });
-  try {
-    return Number(db.prepare('SELECT counter FROM user_counter WHERE user_id = 1').pluck().get());
-  } finally {
-    db.close();
-  }
-}
+const sqlite = freshSqliteFile();
+const counterInFile = () => counterIn(sqlite.path);
 
 describe('SQLite: one file, a connection per worker thread', () => {
   it('lost: read then write in separate statements loses updates', async () => {
-    const result = await runRace({ engine: 'sqlite', file, keep: true, mode: 'lost', workers: 10, increments: 100 });
+    const result = await runRace({ engine: 'sqlite', file: sqlite.path, keep: true, mode: 'lost', workers: 10, increments: 100 });
 
     expect(counterInFile()).toBe(result.actual);
     expect(result.actual).toBeLessThan(1000);
-    expect(result).toMatchObject({ verdict: 'RACE', expected: 1000, database: { engine: 'sqlite', url: file } });
+    expect(result).toMatchObject({ verdict: 'RACE', expected: 1000, database: { engine: 'sqlite', url: sqlite.path } });
   });
 
   it.each([
@@ -47,7 +25,7 @@ describe('SQLite: one file, a connection per worker thread', () => {
     ['file-lock', 'wal'],
     ['inplace', 'delete'],
   ] as const)('%s (journal %s) ends exact in the file', async (mode, journal) => {
-    const result = await runRace({ engine: 'sqlite', file, keep: true, mode, journal, workers: 8, increments: 50 });
+    const result = await runRace({ engine: 'sqlite', file: sqlite.path, keep: true, mode, journal, workers: 8, increments: 50 });
 
     expect(counterInFile()).toBe(400);
     expect(result).toMatchObject({ verdict: 'CORRECT', actual: 400, options: { journal } });
@@ -56,7 +34,7 @@ describe('SQLite: one file, a connection per worker thread', () => {
   it('deferred meets SQLITE_BUSY and retries until correct', async () => {
     // Long enough (about a second) that the threads overlap even when other processes keep both
     // cores busy: 100 increments each once ran back to back, one thread after another.
-    const result = await runRace({ engine: 'sqlite', file, keep: true, mode: 'deferred', journal: 'wal', workers: 10, increments: 2000 });
+    const result = await runRace({ engine: 'sqlite', file: sqlite.path, keep: true, mode: 'deferred', journal: 'wal', workers: 10, increments: 2000 });
 
     expect(result.retriesByCause.busy).toBeGreaterThan(0);
     expect(result.errors.map((error) => error.code)).toContain('SQLITE_BUSY_SNAPSHOT');
@@ -69,7 +47,7 @@ describe('SQLite: a lock holder that never lets go', () => {
     const mutex = new SharedMutex();
     expect(mutex.lock(OUTSIDE_HOLDER, 0)).toBe(true);
 
-    const result = await runRace({ engine: 'sqlite', file, keep: true, mode: 'mutex', mutex, lockTimeoutMs: 50, workers: 3, increments: 2 });
+    const result = await runRace({ engine: 'sqlite', file: sqlite.path, keep: true, mode: 'mutex', mutex, lockTimeoutMs: 50, workers: 3, increments: 2 });
 
     expect(result.failures).toMatchObject({ lockTimeout: 6, total: 6 });
     expect(result.errors[0]).toMatchObject({
@@ -83,13 +61,13 @@ describe('SQLite: a lock holder that never lets go', () => {
 
   it('the file lock times out with a clear error instead of hanging', async () => {
     // This test process holds the lock on the lock file, as another program would.
-    const fd = openSync(`${file}.lock`, 'a+');
+    const fd = openSync(`${sqlite.path}.lock`, 'a+');
     expect(tryLock(fd)).toBe(true);
     try {
-      const result = await runRace({ engine: 'sqlite', file, keep: true, mode: 'file-lock', lockTimeoutMs: 50, workers: 3, increments: 2 });
+      const result = await runRace({ engine: 'sqlite', file: sqlite.path, keep: true, mode: 'file-lock', lockTimeoutMs: 50, workers: 3, increments: 2 });
 
       expect(result.failures).toMatchObject({ lockTimeout: 6, total: 6 });
-      expect(result.errors[0]?.message).toBe(`the file lock on ${file}.lock was not released within 50 ms`);
+      expect(result.errors[0]?.message).toBe(`the file lock on ${sqlite.path}.lock was not released within 50 ms`);
       expect(counterInFile()).toBe(0);
     } finally {
       unlock(fd);

@@ -1,40 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runRace, runRepeatedRace } from 'race-rig';
+import { counterIn, freshSqliteFile } from '../helpers/sqlite-file.js';
 
-let dir: string;
-let file: string;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sqlite-race-'));
-  file = join(dir, 'counter.db');
-});
-
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-/** The counter as the file holds it. */
-function counterInFile(): number {
-  const db = new Database(file, { readonly: true });
-  try {
-    return Number(db.prepare('SELECT counter FROM user_counter WHERE user_id = 1').pluck().get());
-  } finally {
-    db.close();
-  }
-}
+const sqlite = freshSqliteFile();
+const counterInFile = () => counterIn(sqlite.path);
 
 describe('SQLite with a hundred worker threads', () => {
   it("reproduces the TaskRunner post: 100 workers × 1 increment, exact with the file lock, short without any lock", async () => {
-    const locked = await runRace({ engine: 'sqlite', file, keep: true, mode: 'file-lock', workers: 100, increments: 1 });
+    const locked = await runRace({ engine: 'sqlite', file: sqlite.path, keep: true, mode: 'file-lock', workers: 100, increments: 1 });
     const lockedCount = counterInFile();
     // One unlocked run of 100 single increments loses 5 to 98 of them here, but lost none once
     // in CI on a busy machine (the threads happened to run one after another): ten fresh runs
     // make a miss in all of them practically impossible.
-    const unlocked = await runRepeatedRace({ engine: 'sqlite', file, keep: true, mode: 'lost', workers: 100, increments: 1, repeat: 10 });
+    const unlocked = await runRepeatedRace({ engine: 'sqlite', file: sqlite.path, keep: true, mode: 'lost', workers: 100, increments: 1, repeat: 10 });
 
     expect(lockedCount).toBe(100);
     expect(locked.verdict).toBe('CORRECT');

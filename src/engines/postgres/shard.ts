@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { BarrierError, DatabaseError } from '../../errors.js';
 import type { ShardSpec } from '../../options/shard.js';
-import { FAILURE_KINDS, RETRY_CAUSES } from '../../protocol.js';
+import { workerResultOf } from '../../protocol.js';
 import type { WorkerResult } from '../../protocol.js';
 import type { Verification } from '../../scenarios/types.js';
 
@@ -86,14 +86,10 @@ export async function explainGateTimeout(error: unknown, admin: pg.ClientBase, s
 }
 
 function lostShard(shard: number, spec: ShardSpec, workersPerShard: number, operations: number, why: string): WorkerResult[] {
-  const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
   return Array.from({ length: workersPerShard }, (_, offset) => {
     const worker = shard * workersPerShard + offset;
-    return {
-      ...{ index: worker, processId: -1 - shard, threadId: offset + 1, succeeded: 0, failures: zeros(FAILURE_KINDS), inDoubt: operations, notAttempted: 0 },
-      ...{ connectionLoss: { worker, code: 'SHARD_LOST', message: `shard ${shard} of run ${spec.run} ${why}` }, retries: zeros(RETRY_CAUSES), firstStatementAtMs: null },
-      ...{ latency: {}, lockWaitMs: 0, outcomes: {}, errors: [], timeline: [] },
-    };
+    const connectionLoss = { worker, code: 'SHARD_LOST', message: `shard ${shard} of run ${spec.run} ${why}` };
+    return workerResultOf({ index: worker, processId: -1 - shard, threadId: offset + 1, inDoubt: operations, connectionLoss });
   });
 }
 

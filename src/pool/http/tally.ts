@@ -1,11 +1,9 @@
 import { threadId } from 'node:worker_threads';
-import { FAILURE_KINDS, RETRY_CAUSES } from '../../protocol.js';
+import { workerResultOf } from '../../protocol.js';
 import type { ConnectionLoss, ErrorSample, WorkerResult } from '../../protocol.js';
 import { createLatencyCounts, recordUs } from '../../latency-counts.js';
 import type { HttpResponse } from '../../scenarios/types.js';
 import type { Exchange } from './lane.js';
-
-const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 
 /** The first line of a response body, short enough for a report. */
 function gist(response: HttpResponse): string {
@@ -67,23 +65,10 @@ export class HttpTally {
   }
 
   result(): WorkerResult {
-    return {
-      index: this.worker,
-      processId: process.pid,
-      threadId,
-      succeeded: this.succeeded,
-      failures: zeros(FAILURE_KINDS),
-      inDoubt: this.inDoubt,
-      notAttempted: this.notAttempted,
-      connectionLoss: this.connectionLoss,
-      retries: zeros(RETRY_CAUSES),
-      firstStatementAtMs: this.firstSentAtMs,
-      latency: { ...this.latency },
-      lockWaitMs: 0,
-      outcomes: { ...this.outcomes },
-      errors: [...this.errors.values()],
-      timeline: [],
-    };
+    return workerResultOf({
+      ...{ index: this.worker, processId: process.pid, threadId, succeeded: this.succeeded, inDoubt: this.inDoubt, notAttempted: this.notAttempted },
+      ...{ connectionLoss: this.connectionLoss, firstStatementAtMs: this.firstSentAtMs, latency: { ...this.latency }, outcomes: { ...this.outcomes }, errors: [...this.errors.values()] },
+    });
   }
 
   private error(code: string, message: string): void {

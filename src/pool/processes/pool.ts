@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { abortReason, throwIfAborted } from '../../abort.js';
 import { BarrierError, WorkerError } from '../../errors.js';
-import { FAILURE_KINDS, RETRY_CAUSES } from '../../protocol.js';
+import { workerResultOf } from '../../protocol.js';
 import type { WorkerResult } from '../../protocol.js';
 import type { RaceOutcome, RaceRequest, StartPool, WorkerPool } from '../types.js';
 import { WorkerProcess } from './host.js';
@@ -9,30 +9,17 @@ import type { FromHost } from './messages.js';
 import { shares } from './messages.js';
 import { detachFlags, onFlip } from './shared-flags.js';
 
-const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
-
 /**
  * The workers of a process that died during the race: nothing it did came back, so every
  * operation it was given may or may not have committed.
  */
 function lostWorkers(host: WorkerProcess, firstIndex: number, operations: number, cause: string): WorkerResult[] {
-  return Array.from({ length: host.threads }, (_, offset) => ({
-    index: firstIndex + offset,
-    processId: host.pid,
-    threadId: offset + 1,
-    succeeded: 0,
-    failures: zeros(FAILURE_KINDS),
-    inDoubt: operations,
-    notAttempted: 0,
-    connectionLoss: { worker: firstIndex + offset, code: 'PROCESS_EXIT', message: `process ${host.number} (pid ${host.pid}) ${cause} during the race` },
-    retries: zeros(RETRY_CAUSES),
-    firstStatementAtMs: null,
-    latency: {},
-    lockWaitMs: 0,
-    outcomes: {},
-    errors: [],
-    timeline: [],
-  }));
+  return Array.from({ length: host.threads }, (_, offset) =>
+    workerResultOf({
+      ...{ index: firstIndex + offset, processId: host.pid, threadId: offset + 1, inDoubt: operations },
+      connectionLoss: { worker: firstIndex + offset, code: 'PROCESS_EXIT', message: `process ${host.number} (pid ${host.pid}) ${cause} during the race` },
+    }),
+  );
 }
 
 interface Share {
