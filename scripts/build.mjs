@@ -2,7 +2,7 @@
 // shared chunks), so that dist/rig.js is the CLI and every bundle finds dist/race-worker.js next to it.
 // Type-checking is `tsc --noEmit` (see the build script in package.json).
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 
 const common = {
   outdir: 'dist',
@@ -30,3 +30,13 @@ await build({
   // The bundled CommonJS dependencies call require() for Node's built-in modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+// race-rig serve's page: one script for the browser (it draws with the HTML report's own SVG
+// code), its HTML and CSS beside it in dist/page/; nothing is fetched from anywhere else.
+await build({
+  ...common,
+  entryPoints: { 'page/app': 'src/serve/page/app.ts' },
+  platform: 'browser',
+  target: 'es2022',
+});
+await mkdir(new URL('../dist/page', import.meta.url), { recursive: true });
+for (const file of ['index.html', 'style.css']) await copyFile(new URL(`../src/serve/page/${file}`, import.meta.url), new URL(`../dist/page/${file}`, import.meta.url));

@@ -6,7 +6,7 @@ import { allOptions, engineOf } from './options.js';
 export const FLAGS_TABLE_BEGIN = '<!-- BEGIN FLAGS TABLE: written by `npm run docs` from the option tables; do not edit by hand -->';
 export const FLAGS_TABLE_END = '<!-- END FLAGS TABLE -->';
 
-const COMMAND_LABELS: Record<Command, string> = { run: 'race', compare: 'compare', explore: 'explore', list: 'list', spec: 'spec', isolation: 'isolation' };
+const COMMAND_LABELS: Record<Command, string> = { run: 'race', compare: 'compare', explore: 'explore', list: 'list', spec: 'spec', isolation: 'isolation', serve: 'serve' };
 
 function usage(spec: OptionSpec): string {
   const alias = spec.alias ? `-${spec.alias}, ` : '';

@@ -10,6 +10,7 @@ import { parseCommandLine } from './parse.js';
 import type { CliValues } from './parse.js';
 import { progressDisplay } from './progress.js';
 import { exploreCommand } from './explore-command.js';
+import { serveCommand } from './serve-command.js';
 import { EXIT, raceCommand } from './race-command.js';
 import type { Outcome } from './race-command.js';
 import { checkWritable, writeReport } from './report-files.js';
@@ -100,6 +101,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (parsed.kind === 'spec') return await specCommand(parsed.file, values, { env: io.env, signal: io.signal, print, onLog, warn: (line) => say(io.stderr, `race-rig: ${line}`) });
     if (parsed.kind === 'isolation') return await isolationCommand(values, { env: io.env, signal: io.signal, print, onLog, warn: (line) => say(io.stderr, `race-rig: ${line}`) }, color);
+    if (parsed.kind === 'serve') return await serveCommand(parsed.files, values, { print, env: io.env, signal: io.signal, scrub });
     if (parsed.kind === 'explore') return await exploreCommand(values, { print, env: io.env, color, hooks: { ...(io.signal ? { signal: io.signal } : {}), ...(onLog ? { onLog } : {}) } });
     name = commandName(parsed.kind, values);
     junitFile = values.junit;

@@ -12,12 +12,15 @@ export const ENGINE_OPTION = optionTable({
     flag: 'engine',
     type: 'string',
     default: DEFAULT_ENGINE,
-    describe: `database engine: ${Object.keys(ENGINES).join(' or ')} (spec and isolation: postgres or mysql)`,
-    commands: [...RACE_COMMANDS, 'spec', 'isolation'],
+    describe: `database engine: ${Object.keys(ENGINES).join(' or ')} (spec, isolation and serve: postgres or mysql)`,
+    commands: [...RACE_COMMANDS, 'spec', 'isolation', 'serve'],
   },
 });
 
-/** The command line's own flags: what to print and write, and the spec runner's. */
+/** The commands that print a report (serve prints only its address). */
+const PRINTING_COMMANDS = COMMANDS.filter((command) => command !== 'serve');
+
+/** The command line's own flags: what to print and write, the spec runner's and serve's. */
 export const CLI_OPTIONS = optionTable({
   repeat: {
     flag: 'repeat',
@@ -29,7 +32,7 @@ export const CLI_OPTIONS = optionTable({
     commands: ['run'],
   },
   limit: { flag: 'limit', type: 'number', min: 0, max: 1_000_000, describe: 'the row-limit scenario\'s limit (the same as --param limit=N)', defaultText: '5', commands: RACE_COMMANDS },
-  json: { flag: 'json', type: 'boolean', default: false, describe: 'print the result as one JSON object', commands: COMMANDS },
+  json: { flag: 'json', type: 'boolean', default: false, describe: 'print the result as one JSON object', commands: PRINTING_COMMANDS },
   explain: { flag: 'explain', type: 'boolean', default: false, describe: "say what the mode's SQL does and why it breaks or holds, then tie the numbers to it", commands: ['run'] },
   junit: { flag: 'junit', type: 'string', describe: 'also write a JUnit XML report to this file (one test case per run)', commands: RELEASE_COMMANDS },
   html: { flag: 'html', type: 'string', describe: 'also write a self-contained HTML report to this file (table, latency histogram, timeline)', commands: RELEASE_COMMANDS },
@@ -53,7 +56,9 @@ export const CLI_OPTIONS = optionTable({
   },
   show: { flag: 'show', type: 'string', describe: 'print the interleavings behind one anomaly (G0, P4, G2-item, …)', commands: ['isolation'] },
   verbose: { flag: 'verbose', type: 'boolean', default: false, describe: 'say what the rig is doing, on stderr, and print stack traces with errors', commands: COMMANDS },
-  color: { flag: 'color', type: 'boolean', describe: 'colour the report (--no-color: none)', defaultText: 'when stdout is a terminal', commands: COMMANDS },
+  color: { flag: 'color', type: 'boolean', describe: 'colour the report (--no-color: none)', defaultText: 'when stdout is a terminal', commands: PRINTING_COMMANDS },
+  port: { flag: 'port', type: 'number', default: 7878, min: 0, max: 65_535, describe: 'the port race-rig serve listens on (0: any free one)', commands: ['serve'] },
+  host: { flag: 'host', type: 'string', default: '127.0.0.1', describe: 'the address race-rig serve binds to; any but a loopback one requires the token it prints', commands: ['serve'] },
 });
 
 /** Every option the command line takes, in the order --help and the docs list them, by API name. */

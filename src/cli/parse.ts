@@ -17,8 +17,9 @@ export type CliValues = OptionValues<typeof ENGINE_OPTION> &
 
 export type ParseOutcome =
   | { readonly kind: 'print'; readonly text: string }
-  | { readonly kind: Exclude<Command, 'spec'>; readonly values: CliValues }
-  | { readonly kind: 'spec'; readonly file: string; readonly values: CliValues };
+  | { readonly kind: Exclude<Command, 'spec' | 'serve'>; readonly values: CliValues }
+  | { readonly kind: 'spec'; readonly file: string; readonly values: CliValues }
+  | { readonly kind: 'serve'; readonly files: readonly string[]; readonly values: CliValues };
 
 const camelCase = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
@@ -47,6 +48,7 @@ function parser(args: readonly string[]) {
     .command('explore', "run the scenario's statements in chosen interleavings, find the one that breaks it, shrink it, export it")
     .command('spec <spec-file>', "run a PostgreSQL isolation spec's permutations, step by step, and print each step's result")
     .command('isolation', "run Hermitage's anomalies at each isolation level and print which occur")
+    .command('serve [files..]', 'serve the classroom page: run, compare and step through races in a browser (files: scenario modules and specs it may run)')
     .parserConfiguration({ 'strip-aliased': true, 'strip-dashed': true })
     .options(yargsOptions())
     .strict()
@@ -74,7 +76,7 @@ function valueOf(spec: OptionSpec, raw: unknown): unknown {
   }
 }
 
-const COMMAND_NAMES: Record<Command, string> = { run: 'race-rig', compare: 'race-rig compare', explore: 'race-rig explore', list: 'race-rig list', spec: 'race-rig spec', isolation: 'race-rig isolation' };
+const COMMAND_NAMES: Record<Command, string> = { run: 'race-rig', compare: 'race-rig compare', explore: 'race-rig explore', list: 'race-rig list', spec: 'race-rig spec', isolation: 'race-rig isolation', serve: 'race-rig serve' };
 
 function checkCommand(spec: OptionSpec, command: Command): void {
   if (spec.commands.includes(command)) return;
@@ -113,10 +115,14 @@ export async function parseCommandLine(commandLine: readonly string[]): Promise<
   if (printed) return { kind: 'print', text: printed };
   const [first, ...extra] = argv._.map(String);
   const command = (first ?? 'run') as Command;
+  if (command === 'serve' && extra.length === 0) {
+    const files = Array.isArray(argv.files) ? argv.files.map(String) : [];
+    return { kind: 'serve', files, values: valuesOf(argv as Record<string, unknown>, command) };
+  }
   if (extra.length > 0 || !['run', 'list', 'compare', 'explore', 'spec', 'isolation'].includes(command) || first === 'run') {
     throw new InvalidOptionError(`Unknown argument: ${[first, ...extra].join(' ')}`);
   }
   const values = valuesOf(argv as Record<string, unknown>, command);
   if (command === 'spec') return { kind: 'spec', file: String(argv.specFile), values };
-  return { kind: command, values };
+  return { kind: command as Exclude<Command, 'spec' | 'serve'>, values };
 }

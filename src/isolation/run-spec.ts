@@ -31,7 +31,7 @@ export interface SpecRunOptions {
 export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 const SESSION_START_TIMEOUT_MS = 30_000;
 /** Sessions per spec the server must have room for. */
-const MAX_SESSIONS = 20;
+export const MAX_SESSIONS = 20;
 
 /** Permutations of one spec, run one after the other on the same sessions. */
 export interface SpecRun {
@@ -90,20 +90,38 @@ interface SpecRunRequest {
   readonly stepTimeoutMs: number;
 }
 
-async function runOnSessions(server: SpecServer, dialect: SpecDialect, { spec, permutations, level, signal, stepTimeoutMs }: SpecRunRequest): Promise<SpecRun> {
+/** A spec's sessions, each on its thread and connection, in a fresh place; `close` stops them and drops the place. */
+export interface OpenSessions {
+  readonly context: StepContext;
+  close(): Promise<void>;
+}
+
+export async function openSessions(server: SpecServer, dialect: SpecDialect, { spec, level, signal, stepTimeoutMs }: Omit<SpecRunRequest, 'permutations'>): Promise<OpenSessions> {
   const space = await server.freshSpace(signal, stepTimeoutMs);
   const threads: SessionThread[] = [];
-  try {
-    await startSessions(space.target, spec, level, signal, threads);
-    const transcript = new Transcript();
-    const sessions = new Map(threads.map((thread) => [thread.name, new TesterSession(thread, transcript)]));
-    const context: StepContext = { spec, sessions, control: space.control, dialect, transcript, stepTimeoutMs };
-    const outcomes: PermutationOutcome[] = [];
-    for (const permutation of permutations) outcomes.push(await untilAborted(runPermutation(context, permutation), signal));
-    return { permutations: outcomes, warnings: transcript.warnings };
-  } finally {
+  const close = async () => {
     await Promise.all(threads.map((thread) => thread.stop()));
     await space.drop();
+  };
+  try {
+    await startSessions(space.target, spec, level, signal, threads);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const transcript = new Transcript();
+  const sessions = new Map(threads.map((thread) => [thread.name, new TesterSession(thread, transcript)]));
+  return { context: { spec, sessions, control: space.control, dialect, transcript, stepTimeoutMs }, close };
+}
+
+async function runOnSessions(server: SpecServer, dialect: SpecDialect, request: SpecRunRequest): Promise<SpecRun> {
+  const { context, close } = await openSessions(server, dialect, request);
+  try {
+    const outcomes: PermutationOutcome[] = [];
+    for (const permutation of request.permutations) outcomes.push(await untilAborted(runPermutation(context, permutation), request.signal));
+    return { permutations: outcomes, warnings: context.transcript.warnings };
+  } finally {
+    await close();
   }
 }
 

@@ -42,17 +42,35 @@ export class PermutationRun {
   /** Runs the steps; the caller prints `starting permutation:` and runs setup and teardown around it. */
   async run(permutation: readonly PermutationStep[]): Promise<StepOutcome[]> {
     const waiting: Running[] = [];
-    for (const marker of permutation) {
-      const running = this.running(marker);
-      await this.waitForSession(running.session, waiting);
-      this.launch(running);
-      const mustWait = await this.tryComplete(running, NONBLOCK);
-      await this.tryCompleteAll(waiting, NONBLOCK | RETRY);
-      if (mustWait) waiting.push(running);
-    }
+    for (const marker of permutation) await this.next(marker, waiting);
+    await this.finish(waiting);
+    return this.completed;
+  }
+
+  /** The steps completed so far, in the order they completed. */
+  get outcomes(): readonly StepOutcome[] {
+    return this.completed;
+  }
+
+  /** Sends one step (after its session's earlier one completes) and polls every step that waits; `waiting` keeps those still waiting. */
+  async next(marker: PermutationStep, waiting: Running[]): Promise<void> {
+    const running = this.running(marker);
+    await this.waitForSession(running.session, waiting);
+    this.launch(running);
+    const mustWait = await this.tryComplete(running, NONBLOCK);
+    await this.tryCompleteAll(waiting, NONBLOCK | RETRY);
+    if (mustWait) waiting.push(running);
+  }
+
+  /** Polls the steps that wait once, without waiting for them: those whose lock was released complete. */
+  async pollWaiting(waiting: Running[]): Promise<void> {
+    await this.tryCompleteAll(waiting, NONBLOCK | RETRY);
+  }
+
+  /** Waits for the steps still waiting, as the tester does at the end of a permutation. */
+  async finish(waiting: Running[]): Promise<void> {
     await this.tryCompleteAll(waiting, RETRY);
     if (waiting.length > 0) throw new DatabaseError(`failed to complete permutation due to mutually-blocking steps (${waiting.map((running) => running.spec.name).join(', ')})`);
-    return this.completed;
   }
 
   private sessionOf(step: string): TesterSession {

@@ -31,6 +31,8 @@ export interface SpecControl {
   run(sql: string): Promise<ScriptResult>;
   /** Whether session `pid` waits for a lock (held by one of `among`, where the server can tell). */
   isBlocked(pid: number, among: readonly number[]): Promise<boolean>;
+  /** Which of `among` hold the locks session `pid` waits for, or null where the server does not say (InnoDB). */
+  holders(pid: number, among: readonly number[]): Promise<number[] | null>;
   /** Cancels the statement session `pid` is running. */
   cancel(pid: number): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { InvalidOptionError } from '../errors.js';
  */
 
 /** The commands of the CLI; an option says which of them take it. */
-export const COMMANDS = ['run', 'compare', 'explore', 'list', 'spec', 'isolation'] as const;
+export const COMMANDS = ['run', 'compare', 'explore', 'list', 'spec', 'isolation', 'serve'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 interface OptionBase {

@@ -10,7 +10,7 @@ export const SERVER_OPTIONS = optionTable({
     type: 'string',
     describe: 'URL of an existing server: postgres://… (postgres) or mysql://… (mysql)',
     defaultText: '$DATABASE_URL (postgres) or $MYSQL_URL (mysql), else a throwaway server',
-    commands: ['run', 'compare', 'explore', 'spec', 'isolation'],
+    commands: ['run', 'compare', 'explore', 'spec', 'isolation', 'serve'],
     echo: false,
   },
   gate: {

@@ -122,7 +122,11 @@ export async function runRaces(options: RaceOptions, shape: RunShape, startPool?
   if (!first) throw new InvalidOptionError('there is nothing to run');
   const { value: results, leftovers } = await withPipeline(first, options, startPool ?? poolFor(first, (line) => options.onLog?.(line)), async (context) => {
     const done: RaceResult[] = [];
-    for (const race of plan) done.push(await raceOnce(race, context, done.length === 0 ? context.startedAt : undefined));
+    for (const race of plan) {
+      const result = await raceOnce(race, context, done.length === 0 ? context.startedAt : undefined);
+      done.push(result);
+      options.onResult?.(result);
+    }
     return done;
   });
   const last = results.length - 1;

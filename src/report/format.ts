@@ -4,6 +4,9 @@ import Table from 'cli-table3';
 import { FAILURE_KINDS } from '../protocol.js';
 import type { FailureKind } from '../protocol.js';
 import type { RaceResult } from '../result/types.js';
+import { databaseLabel } from './database-label.js';
+
+export { databaseLabel } from './database-label.js';
 
 export interface FormatOptions {
   /** Use colours (the CLI passes whether stdout is a colour terminal). */
@@ -125,13 +128,6 @@ function latencyTable(result: RaceResult): string {
   const table = plainTable(['latency', 'p50', 'p95', 'p99', 'max', 'mean']);
   table.push([`ms per ${result.unit}`, p50, p95, p99, max, mean].map((value) => (typeof value === 'number' ? decimal.format(value) : value)));
   return table.toString();
-}
-
-export function databaseLabel(result: RaceResult): string {
-  const { engine, serverVersion } = result.database;
-  if (engine === 'sqlite') return `SQLite ${serverVersion} (journal ${result.options.journal ?? 'delete'})`;
-  if (result.options.engine === 'mysql') return `${serverVersion.includes('MariaDB') ? 'MariaDB' : 'MySQL'} ${serverVersion} (${engine})`;
-  return `PostgreSQL ${serverVersion} (${engine})`;
 }
 
 /** Where the run's data was: the file, or the server and the run's schema (a database of its own on MySQL). */

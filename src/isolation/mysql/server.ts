@@ -22,6 +22,7 @@ function mysqlControl(control: Connection): SpecControl {
   return {
     run: (sql) => runMysqlScript(callbacks, sql),
     isBlocked: async (pid) => (await connectionsWaiting(control)).has(pid),
+    holders: async () => null,
     cancel: async (pid) => {
       await control.query(`KILL QUERY ${Number(pid)}`);
     },

@@ -18,6 +18,10 @@ function postgresControl(admin: pg.ClientBase): SpecControl {
       const { rows } = await admin.query<{ blocked: boolean }>('SELECT pg_catalog.pg_isolation_test_session_is_blocked($1, $2) AS blocked', [pid, among]);
       return rows[0]?.blocked === true;
     },
+    holders: async (pid, among) => {
+      const { rows } = await admin.query<{ holders: number[] }>('SELECT pg_catalog.pg_blocking_pids($1) AS holders', [pid]);
+      return (rows[0]?.holders ?? []).filter((holder) => among.includes(holder));
+    },
     cancel: async (pid) => {
       await admin.query('SELECT pg_cancel_backend($1)', [pid]);
     },

@@ -1,0 +1,72 @@
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { startEmbeddedPostgres } from '../engines/postgres/embedded.js';
+import { InvalidOptionError } from '../errors.js';
+import { resolveBase } from '../race/resolve.js';
+import { redactUrl } from '../redact.js';
+import type { ServeConfig } from '../serve/catalog.js';
+import { servedEngines } from '../serve/catalog.js';
+import { startServe } from '../serve/server.js';
+import type { SpecEngineName } from '../isolation/spec-engine.js';
+import type { CliValues } from './parse.js';
+
+export interface ServeIo {
+  readonly print: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly signal: AbortSignal | undefined;
+  readonly scrub: (text: string) => string;
+}
+
+const URL_VARIABLE: Record<SpecEngineName, string> = { postgres: 'DATABASE_URL', mysql: 'MYSQL_URL' };
+
+function servedEngine(values: CliValues): SpecEngineName {
+  const engine = values.engine ?? 'postgres';
+  if (engine !== 'postgres' && engine !== 'mysql') throw new InvalidOptionError(`race-rig serve runs on a server: --engine postgres or mysql (the page offers SQLite beside it), not '${engine}'`);
+  return engine;
+}
+
+/** The files given: specs (.spec) and scenario modules, each readable, each module loadable on one of the page's engines. */
+async function filesOf(files: readonly string[], engine: SpecEngineName): Promise<Pick<ServeConfig, 'modules' | 'specFiles'>> {
+  const paths = files.map((file) => resolve(file));
+  for (const path of paths) await access(path).catch(() => {
+    throw new InvalidOptionError(`race-rig serve: cannot read ${path}`);
+  });
+  const modules = paths.filter((path) => !path.endsWith('.spec'));
+  for (const module of modules) {
+    const loads = await Promise.all(servedEngines({ engine, db: '', modules: [], specFiles: [] }).map((name) => resolveBase({ engine: name, scenario: module }).then(() => true, () => false)));
+    if (!loads.includes(true)) await resolveBase({ engine, scenario: module });
+  }
+  return { modules, specFiles: paths.filter((path) => path.endsWith('.spec')) };
+}
+
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((done) => {
+    if (signal?.aborted) done();
+    signal?.addEventListener('abort', () => done(), { once: true });
+  });
+}
+
+/**
+ * `race-rig serve`: opens the database once (a throwaway PostgreSQL unless --db or the engine's
+ * variable names one), serves the page until Ctrl-C or SIGTERM, then cancels what runs, closes
+ * the step-through, stops listening and stops the throwaway server. Exit 0.
+ */
+export async function serveCommand(files: readonly string[], values: CliValues, io: ServeIo): Promise<number> {
+  const engine = servedEngine(values);
+  const given = values.db ?? (io.env[URL_VARIABLE[engine]] || undefined);
+  if (engine === 'mysql' && given === undefined) throw new InvalidOptionError('race-rig serve --engine mysql needs --db mysql://… or $MYSQL_URL');
+  const chosen = await filesOf(files, engine);
+  const embedded = given === undefined ? await startEmbeddedPostgres() : null;
+  try {
+    const db = given ?? (embedded as { url: string }).url;
+    const server = await startServe({ engine, db, ...chosen }, { host: values.host ?? '127.0.0.1', port: values.port ?? 7878 }, io.scrub);
+    const where = embedded ? 'a throwaway PostgreSQL' : redactUrl(db);
+    io.print(`race-rig serve: open ${server.url} (races on ${where}; Ctrl-C stops it and cleans up)`);
+    await untilAborted(io.signal);
+    await server.close();
+    io.print('race-rig serve: stopped; cleaned up');
+    return 0;
+  } finally {
+    await embedded?.stop();
+  }
+}
