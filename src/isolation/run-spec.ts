@@ -93,6 +93,8 @@ interface SpecRunRequest {
 /** A spec's sessions, each on its thread and connection, in a fresh place; `close` stops them and drops the place. */
 export interface OpenSessions {
   readonly context: StepContext;
+  /** The schema (MySQL: the database) they work in. */
+  readonly place: string;
   close(): Promise<void>;
 }
 
@@ -111,7 +113,8 @@ export async function openSessions(server: SpecServer, dialect: SpecDialect, { s
   }
   const transcript = new Transcript();
   const sessions = new Map(threads.map((thread) => [thread.name, new TesterSession(thread, transcript)]));
-  return { context: { spec, sessions, control: space.control, dialect, transcript, stepTimeoutMs }, close };
+  const place = space.target.engine === 'postgres' ? space.target.schema : space.target.database;
+  return { context: { spec, sessions, control: space.control, dialect, transcript, stepTimeoutMs }, place, close };
 }
 
 async function runOnSessions(server: SpecServer, dialect: SpecDialect, request: SpecRunRequest): Promise<SpecRun> {

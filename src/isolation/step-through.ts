@@ -26,6 +26,8 @@ export interface SteppedSession {
 /** Where a step-through is: what every session did and waits for, and once every step ran, the outcome. */
 export interface StepThroughState {
   readonly level: LevelName | null;
+  /** The schema (MySQL: the database) the sessions work in, dropped when the step-through closes. */
+  readonly place: string;
   readonly sessions: readonly SteppedSession[];
   /** Every completed step, in the order it completed (a step that waited completes after later ones). */
   readonly completed: readonly StepOutcome[];
@@ -174,6 +176,7 @@ export class StepThrough {
     const outcome: PermutationOutcome = { permutation: this.sentSteps, steps: this.run.outcomes, output: this.open.context.transcript.text };
     return {
       level: this.options.level,
+      place: this.open.place,
       sessions: this.options.spec.sessions.map((session) => {
         const waiting = this.waiting.find((running) => running.session.name === session.name);
         return {
@@ -181,7 +184,7 @@ export class StepThrough {
           steps: session.steps.map(({ name, sql }) => ({ name, sql })),
           sent: this.sentBySession.get(session.name) ?? 0,
           waiting: waiting?.spec.name ?? null,
-          waitsFor: waiting ? (this.waitsFor.get(session.name) ?? []) : [],
+          waitsFor: waiting && this.waitsFor.has(session.name) ? (this.waitsFor.get(session.name) as readonly string[] | null) : [],
         };
       }),
       completed: [...this.run.outcomes],

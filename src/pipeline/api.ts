@@ -3,6 +3,7 @@ import { summarizeRepeats } from '../result/repeat.js';
 import type { RepeatedResult } from '../result/repeat.js';
 import type { RaceResult } from '../result/types.js';
 import { runRaces } from './run-races.js';
+import type { ResultListener } from './run-races.js';
 
 /**
  * Runs one race: opens the database (an embedded PostgreSQL unless `db` is given; a temp file on
@@ -36,7 +37,7 @@ export interface ComparisonResult {
   readonly runs: readonly RaceResult[];
 }
 
-export type ComparisonOptions = Omit<RaceOptions, 'mode' | 'expect' | 'mutex'>;
+export type ComparisonOptions = Omit<RaceOptions, 'mode' | 'expect' | 'mutex'> & ResultListener;
 
 /**
  * `race-rig compare`: every mode of the scenario, one after another on fresh data, on one

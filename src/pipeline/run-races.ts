@@ -115,8 +115,13 @@ export async function withPipeline<T>(
   return { value: value as T, leftovers };
 }
 
+/** A caller that wants each run's result as it is known (a comparison's modes one by one, each run of --repeat). */
+export interface ResultListener {
+  readonly onResult?: (result: RaceResult) => void;
+}
+
 /** Plans every run (checking every option before anything starts), then races them one after another on fresh data. */
-export async function runRaces(options: RaceOptions, shape: RunShape, startPool?: StartPool): Promise<RaceResult[]> {
+export async function runRaces(options: RaceOptions & ResultListener, shape: RunShape, startPool?: StartPool): Promise<RaceResult[]> {
   const plan = await planRaces(options, shape);
   const first = plan[0];
   if (!first) throw new InvalidOptionError('there is nothing to run');

@@ -2,7 +2,6 @@ import type { ENGINES } from '../engines/registry.js';
 import type { SharedMutex } from '../sync/mutex.js';
 import type { COMMON_OPTIONS } from '../options/common.js';
 import type { OptionSpec, OptionTable, OptionValues } from '../options/define.js';
-import type { RaceResult } from '../result/types.js';
 
 type Engines = typeof ENGINES;
 type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void ? I : never;
@@ -35,8 +34,6 @@ export interface RaceHooks {
   readonly onProgress?: (progress: RaceProgress) => void;
   /** Told what the rig is doing, a line at a time (the CLI prints them with --verbose). */
   readonly onLog?: (line: string) => void;
-  /** Called with each run's result as it is known (a comparison's modes one by one, each run of --repeat). */
-  readonly onResult?: (result: RaceResult) => void;
   /**
    * SQLite `mutex` mode: the cross-thread mutex to use, shared with the caller (who may hold it,
    * say, to show that a holder that never lets go turns into lock timeouts, not a hang).

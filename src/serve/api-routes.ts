@@ -40,13 +40,11 @@ export function registerApi(app: FastifyInstance, { config, hub, races, steps, s
     }
   };
   /** Starting a step-through while a race runs is refused; starting a race ends the step-through. */
-  const notRacing = () => {
-    if (races.busy) throw new BusyError('a race is under way; cancel it first');
-  };
+  const notRacing = () => races.refuseIfBusy();
   const race = (kind: RaceKind) =>
     handle(async (body) => {
       const options = raceOptionsOfRequest(body, config);
-      if (races.busy) throw new BusyError('a race is under way; cancel it first');
+      races.refuseIfBusy();
       await steps.close();
       return races.start(kind, options);
     });

@@ -2,6 +2,7 @@ import { AbortedError, errorMessage, RigError } from '../errors.js';
 import { planRaces } from '../pipeline/plan.js';
 import { runComparison, runRace } from '../pipeline/api.js';
 import type { RaceOptions } from '../race/options.js';
+import type { ResultListener } from '../pipeline/run-races.js';
 import type { EventHub } from './events.js';
 
 export type RaceKind = 'run' | 'compare';
@@ -36,19 +37,20 @@ export class RaceJobs {
     private readonly scrub: (text: string) => string,
   ) {}
 
-  get busy(): boolean {
-    return this.running !== null;
+  /** One race at a time: refuses while one runs. */
+  refuseIfBusy(): void {
+    if (this.running) throw new BusyError(`a ${this.running.kind === 'run' ? 'run' : 'comparison'} is under way; cancel it first`);
   }
 
   /** Checks every option as the CLI does (a bad one is refused before anything starts), then starts. */
   async start(kind: RaceKind, options: RaceOptions): Promise<{ id: number }> {
-    if (this.running) throw new BusyError(`a ${this.running.kind} is under way; cancel it first`);
+    this.refuseIfBusy();
     await planRaces(options, kind === 'compare' ? { everyMode: true } : { repeat: 1 });
-    if (this.running) throw new BusyError('another run started meanwhile');
+    this.refuseIfBusy();
     const id = this.nextId++;
     const controller = new AbortController();
     const publish = (type: string, fields: Record<string, unknown>) => this.hub.publish({ type, id, kind, ...fields });
-    const hooks: RaceOptions = {
+    const hooks: RaceOptions & ResultListener = {
       ...options,
       signal: controller.signal,
       onProgress: (progress) => publish('progress', { progress }),
@@ -62,7 +64,7 @@ export class RaceJobs {
     return { id };
   }
 
-  private async settle(id: number, kind: RaceKind, options: RaceOptions, publish: (type: string, fields: Record<string, unknown>) => void): Promise<void> {
+  private async settle(id: number, kind: RaceKind, options: RaceOptions & ResultListener, publish: (type: string, fields: Record<string, unknown>) => void): Promise<void> {
     try {
       const result = kind === 'compare' ? await runComparison(options) : await runRace(options);
       this.keep(id, result);

@@ -22,14 +22,20 @@ interface OpenStepThrough {
   readonly poller: NodeJS.Timeout;
   /** Steps of the spec's permutation played so far by Play. */
   played: number;
+  /** A step was sent by hand: the spec's own interleaving no longer plays from here. */
+  byHand: boolean;
   polling: boolean;
+}
+
+function toPlay(open: OpenStepThrough): number {
+  return open.byHand ? 0 : open.through.permutation.length - open.played;
 }
 
 /** What the page shows of a step-through: which spec, and where it is. */
 export interface StepView {
   readonly about: CatalogSpec;
   readonly state: StepThroughState;
-  /** Steps of the spec's own permutation still to play. */
+  /** Steps of the spec's own permutation still to play (0 once a step was run by hand). */
   readonly toPlay: number;
 }
 
@@ -78,12 +84,14 @@ export class StepSessions {
   async step(session: unknown): Promise<StepView> {
     const open = this.current();
     if (typeof session !== 'string') throw new InvalidOptionError('session must be a session name');
+    open.byHand = true;
     return this.view(open, await open.through.step(session));
   }
 
   /** Plays the next step of the spec's own interleaving ("play"). */
   async play(): Promise<StepView> {
     const open = this.current();
+    if (open.byHand) throw new InvalidOptionError('steps were run by hand: Start again to play the interleaving from its beginning');
     const marker = open.through.permutation[open.played];
     if (!marker) throw new InvalidOptionError('the interleaving has been played to its end');
     open.played++;
@@ -91,7 +99,7 @@ export class StepSessions {
   }
 
   async state(): Promise<StepView | null> {
-    return this.open ? { about: this.open.about, state: await this.open.through.current(), toPlay: this.open.through.permutation.length - this.open.played } : null;
+    return this.open ? { about: this.open.about, state: await this.open.through.current(), toPlay: toPlay(this.open) } : null;
   }
 
   /** Ends the step-through: its teardown, sessions, schema and server connections. */
@@ -124,7 +132,7 @@ export class StepSessions {
       ...(chosen.judge ? { judge: chosen.judge } : {}),
     });
     const about = { id: chosen.id, title: chosen.title, summary: chosen.summary };
-    const open: OpenStepThrough = { about, through, controller, played: 0, polling: false, poller: setInterval(() => void this.pollWaiting(open), POLL_MS) };
+    const open: OpenStepThrough = { about, through, controller, played: 0, byHand: false, polling: false, poller: setInterval(() => void this.pollWaiting(open), POLL_MS) };
     this.open = open;
     this.lastPublished = '';
     return this.view(open, await through.current());
@@ -147,7 +155,7 @@ export class StepSessions {
 
   /** Publishes the view when it changed, and returns it. */
   private view(open: OpenStepThrough, state: StepThroughState): StepView {
-    const view = { about: open.about, state, toPlay: open.through.permutation.length - open.played };
+    const view = { about: open.about, state, toPlay: toPlay(open) };
     const text = JSON.stringify(view);
     if (text !== this.lastPublished) {
       this.lastPublished = text;

@@ -22,8 +22,6 @@ export class StepPane {
   private readonly failing = byId<HTMLFormElement>('failing-form');
   private readonly status = byId('step-status');
   private readonly play = byId<HTMLButtonElement>('step-play');
-  /** A click by hand makes the spec's own interleaving unplayable from here. */
-  private byHand = false;
   private playing = false;
 
   constructor(catalog: Catalog) {
@@ -49,9 +47,9 @@ export class StepPane {
   }
 
   private async open(path: string, body: unknown, playAfter: boolean): Promise<void> {
+    this.closed();
     setStatus(this.status, playAfter ? 'exploring interleavings…' : 'starting the sessions…');
     try {
-      this.byHand = false;
       this.show(await post<StepView>(path, body));
       if (playAfter) await this.playAll();
     } catch (error) {
@@ -60,7 +58,6 @@ export class StepPane {
   }
 
   private async step(session: string): Promise<void> {
-    this.byHand = true;
     try {
       this.show(await post<StepView>('/api/step/session', { session }));
     } catch (error) {
@@ -91,7 +88,7 @@ export class StepPane {
     byId('step-verdict').innerHTML = verdictHtml(view);
     byId('step-transcript').textContent = view.state.transcript;
     setStatus(this.status, describe(view));
-    this.play.disabled = this.playing || this.byHand || view.toPlay === 0;
+    this.play.disabled = this.playing || view.toPlay === 0;
   }
 
   closed(): void {
