@@ -47,6 +47,7 @@ export interface StepView {
 export class StepSessions {
   private open: OpenStepThrough | null = null;
   private exploring: AbortController | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
   private lastPublished = '';
 
   constructor(
@@ -102,9 +103,20 @@ export class StepSessions {
     return this.open ? { about: this.open.about, state: await this.open.through.current(), toPlay: toPlay(this.open) } : null;
   }
 
-  /** Ends the step-through: its teardown, sessions, schema and server connections. */
-  async close(): Promise<void> {
+  /** Ends the step-through (after one still starting): its teardown, sessions, schema and server connections. */
+  close(): Promise<void> {
     this.exploring?.abort();
+    return this.exclusively(() => this.closeOpen());
+  }
+
+  /** Opening and closing one at a time, so that two quick clicks never leave a step-through nobody closes. */
+  private exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.chain.then(work, work);
+    this.chain = done.catch(() => undefined);
+    return done;
+  }
+
+  private async closeOpen(): Promise<void> {
     const open = this.open;
     if (!open) return;
     this.open = null;
@@ -119,8 +131,12 @@ export class StepSessions {
     return this.open;
   }
 
-  private async start(chosen: ChosenSpec, level: ReturnType<typeof levelNamed> | null): Promise<StepView> {
-    await this.close();
+  private start(chosen: ChosenSpec, level: ReturnType<typeof levelNamed> | null): Promise<StepView> {
+    return this.exclusively(() => this.startNow(chosen, level));
+  }
+
+  private async startNow(chosen: ChosenSpec, level: ReturnType<typeof levelNamed> | null): Promise<StepView> {
+    await this.closeOpen();
     const controller = new AbortController();
     const through = await StepThrough.start({
       engine: this.config.engine,

@@ -102,7 +102,7 @@ describe('race-rig serve: the page API', () => {
     expect(comparison.asDocumented).toBe(true);
   });
 
-  it('Cancel stops a run under way and cleans up its schema', async () => {
+  it('Cancel stops a run under way (a second run meanwhile is refused) and leaves no worker connection', async () => {
     const from = events.events.length;
     const { body } = await serve.post<{ id: number }>('/api/run', { mode: 'for-update', workers: 8, increments: 200_000 });
     const progress = await events.waitFor((event) => event.type === 'progress' && event.data.id === body.id, 'progress of the long run', 60_000, from);
@@ -155,6 +155,21 @@ describe('race-rig serve: stepping through by hand', () => {
     expect(view.state).toMatchObject({ finished: true, occurred: false });
     await serve.post('/api/step/close');
     expect(await stepLeftovers(opened.body.state.place)).toEqual({ sessions: 0, schema: false });
+  });
+
+  it('two Starts at once leave one step-through open and nothing of the other', async () => {
+    const [first, second] = await Promise.all([
+      serve.post<{ state: { place: string } }>('/api/step/open', { spec: 'anomaly:G0', level: 'read-committed' }),
+      serve.post<{ state: { place: string } }>('/api/step/open', { spec: 'anomaly:G1a', level: 'read-committed' }),
+    ]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const places = [first.body.state.place, second.body.state.place];
+    const open = (await serve.get<{ step: { state: { place: string } } }>('/api/state')).body.step.state.place;
+    const closed = places.filter((place) => place !== open);
+    expect(closed).toHaveLength(1);
+    expect(await stepLeftovers(closed[0] as string)).toEqual({ sessions: 0, schema: false });
+    await serve.post('/api/step/close');
+    expect(await stepLeftovers(open)).toEqual({ sessions: 0, schema: false });
   });
 
   it("plays explore's failing interleaving of counter/lost, whose check reads fewer than two increments", async () => {

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
 import { testDatabaseUrl, withClient } from '../helpers/database.js';
 import { startServe } from '../helpers/serve.js';
@@ -19,6 +19,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await serve?.stop();
+});
+afterEach(async () => {
+  await page?.close();
 });
 beforeEach(async () => {
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
