@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { schemaExists, testDatabaseUrl, withClient } from '../helpers/database.js';
@@ -182,6 +183,35 @@ describe('race-rig serve: stepping through by hand', () => {
     expect(view.state.completed.find((step) => step.step === 'check')?.outputs[0]?.rows).toEqual([['1']]);
     expect(view.state.occurred).toBe(true);
     await serve.post('/api/step/close');
+  });
+});
+
+describe('race-rig serve: files given on the command line', () => {
+  it('offers a scenario module and a spec file given to it, by their paths, and runs them', async () => {
+    const module = fileURLToPath(new URL('../../examples/seat-booking.js', import.meta.url));
+    const spec = fileURLToPath(new URL('../../examples/specs/write-skew.spec', import.meta.url));
+    const own = await startServe(['--db', testDatabaseUrl(), module, spec]);
+    try {
+      const catalog = (await own.get<{ engines: { name: string; scenarios: { name: string; modes: { name: string }[] }[] }[]; specs: { id: string; title: string }[] }>('/api/catalog')).body;
+      const listed = catalog.engines[0]?.scenarios.find((scenario) => scenario.name === module);
+      expect(listed?.modes.map((mode) => mode.name)).toEqual(['check-then-insert', 'unique']);
+      // A module's SQL is PostgreSQL's: SQLite does not list it.
+      expect(catalog.engines[1]?.scenarios.some((scenario) => scenario.name === module)).toBe(false);
+      const events = await EventLog.listen(own);
+      try {
+        const { body } = await own.post<{ id: number }>('/api/run', { scenario: module, mode: 'unique', workers: 4, increments: 5 });
+        const end = await events.waitFor((event) => event.data.id === body.id && (event.type === 'finished' || event.type === 'failed'), 'the module run');
+        expect(end.data.result).toMatchObject({ scenario: 'seat-booking', mode: 'unique', verdict: 'CORRECT' });
+      } finally {
+        events.close();
+      }
+      const fromFile = catalog.specs.filter((listedSpec) => listedSpec.title === 'write-skew.spec').at(-1);
+      const opened = await own.post<{ state: { place: string; sessions: { name: string }[] } }>('/api/step/open', { spec: fromFile?.id });
+      expect(opened.body.state.sessions.map((session) => session.name)).toEqual(['alice', 'bob']);
+      expect(await own.post('/api/run', { scenario: 'examples/seat-booking.js' })).toMatchObject({ status: 400 });
+    } finally {
+      expect((await own.stop()).code).toBe(0);
+    }
   });
 });
 

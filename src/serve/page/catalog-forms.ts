@@ -31,7 +31,7 @@ export function bindRaceForm(form: HTMLFormElement, catalog: Catalog, onChange: 
   const mode = form.elements.namedItem('mode') as HTMLSelectElement | null;
   const refresh = () => {
     const offered = catalog.engines.find((candidate) => candidate.name === engine.value);
-    setOptions(scenario, scenariosOf(catalog, engine.value).map((listed) => ({ value: listed.name, label: listed.name })));
+    setOptions(scenario, scenariosOf(catalog, engine.value).map((listed) => ({ value: listed.name, label: listed.name.split('/').at(-1) ?? listed.name })));
     const chosen = scenarioOf(catalog, form);
     if (mode) setOptions(mode, (chosen?.modes ?? []).map((listed) => ({ value: listed.name, label: `${listed.name} (${listed.outcome === 'race' ? 'RACE' : 'CORRECT'})` })));
     for (const name of ['gate', 'timeline']) {
