@@ -101,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (parsed.kind === 'spec') return await specCommand(parsed.file, values, { env: io.env, signal: io.signal, print, onLog, warn: (line) => say(io.stderr, `race-rig: ${line}`) });
     if (parsed.kind === 'isolation') return await isolationCommand(values, { env: io.env, signal: io.signal, print, onLog, warn: (line) => say(io.stderr, `race-rig: ${line}`) }, color);
-    if (parsed.kind === 'serve') return await serveCommand(parsed.files, values, { print, env: io.env, signal: io.signal, scrub });
+    if (parsed.kind === 'serve') return await serveCommand(parsed.files, values, { print, env: io.env, signal: io.signal, scrub, onLog });
     if (parsed.kind === 'explore') return await exploreCommand(values, { print, env: io.env, color, hooks: { ...(io.signal ? { signal: io.signal } : {}), ...(onLog ? { onLog } : {}) } });
     name = commandName(parsed.kind, values);
     junitFile = values.junit;

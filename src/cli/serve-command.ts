@@ -15,6 +15,7 @@ export interface ServeIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal | undefined;
   readonly scrub: (text: string) => string;
+  readonly onLog: ((line: string) => void) | undefined;
 }
 
 const URL_VARIABLE: Record<SpecEngineName, string> = { postgres: 'DATABASE_URL', mysql: 'MYSQL_URL' };
@@ -59,7 +60,7 @@ export async function serveCommand(files: readonly string[], values: CliValues, 
   const embedded = given === undefined ? await startEmbeddedPostgres() : null;
   try {
     const db = given ?? (embedded as { url: string }).url;
-    const server = await startServe({ engine, db, ...chosen }, { host: values.host ?? '127.0.0.1', port: values.port ?? 7878 }, io.scrub);
+    const server = await startServe({ engine, db, ...chosen }, { host: values.host ?? '127.0.0.1', port: values.port ?? 7878 }, { scrub: io.scrub, log: io.onLog });
     const where = embedded ? 'a throwaway PostgreSQL' : redactUrl(db);
     io.print(`race-rig serve: open ${server.url} (races on ${where}; Ctrl-C stops it and cleans up)`);
     await untilAborted(io.signal);

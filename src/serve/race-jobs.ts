@@ -35,6 +35,7 @@ export class RaceJobs {
   constructor(
     private readonly hub: EventHub,
     private readonly scrub: (text: string) => string,
+    private readonly log: ((line: string) => void) | undefined,
   ) {}
 
   /** One race at a time: refuses while one runs. */
@@ -55,6 +56,7 @@ export class RaceJobs {
       signal: controller.signal,
       onProgress: (progress) => publish('progress', { progress }),
       onResult: (result) => publish('run-result', { result }),
+      ...(this.log ? { onLog: this.log } : {}),
     };
     const done = this.settle(id, kind, hooks, publish).finally(() => {
       if (this.running?.id === id) this.running = null;

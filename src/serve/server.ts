@@ -29,12 +29,19 @@ function urlOf(host: string, port: number, token: string | null): string {
 }
 
 /** `race-rig serve`'s web server: the page, its API and its live events, on the database serve opened. */
-export async function startServe(config: ServeConfig, listen: ServeListen, scrub: (text: string) => string): Promise<RunningServe> {
+export interface ServeOutput {
+  /** Takes the database password out of any text the page is sent. */
+  readonly scrub: (text: string) => string;
+  /** What the rig is doing, a line at a time (--verbose). */
+  readonly log?: ((line: string) => void) | undefined;
+}
+
+export async function startServe(config: ServeConfig, listen: ServeListen, { scrub, log }: ServeOutput): Promise<RunningServe> {
   const assets = await loadAssets();
   const token = newToken();
   const hub = new EventHub();
-  const races = new RaceJobs(hub, scrub);
-  const steps = new StepSessions(config, hub);
+  const races = new RaceJobs(hub, scrub, log);
+  const steps = new StepSessions(config, hub, log);
   const app = Fastify({ logger: false, forceCloseConnections: true });
   app.addHook('onRequest', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;

@@ -53,6 +53,7 @@ export class StepSessions {
   constructor(
     private readonly config: ServeConfig,
     private readonly hub: EventHub,
+    private readonly log: ((line: string) => void) | undefined,
   ) {}
 
   /** A built-in anomaly or a listed spec file, its sessions started and its setup run, at `level` (the server's default when empty). */
@@ -70,7 +71,7 @@ export class StepSessions {
     await this.close();
     const exploring = new AbortController();
     this.exploring = exploring;
-    const explored = await exploreRace({ db: this.config.db, scenario, mode, workers: 2, increments: 1, signal: exploring.signal }).finally(() => {
+    const explored = await exploreRace({ db: this.config.db, scenario, mode, workers: 2, increments: 1, signal: exploring.signal, ...(this.log ? { onLog: this.log } : {}) }).finally(() => {
       if (this.exploring === exploring) this.exploring = null;
     });
     const failing = explored.failing;
@@ -145,6 +146,7 @@ export class StepSessions {
       level,
       signal: controller.signal,
       stepTimeoutMs: STEP_TIMEOUT_MS,
+      ...(this.log ? { onLog: this.log } : {}),
       ...(chosen.judge ? { judge: chosen.judge } : {}),
     });
     const about = { id: chosen.id, title: chosen.title, summary: chosen.summary };
