@@ -28,6 +28,8 @@ beforeEach(async () => {
   page.on('request', (request) => requested.push(request.url()));
   await page.goto(serve.url);
   await page.waitForSelector('#connection:text("live")');
+  // Play pauses 0.9 s between steps for a room to follow; the tests need not.
+  await page.$eval('#step-play', (button) => button.setAttribute('data-pause-ms', '20'));
 });
 
 async function runAs(mode: string, workers: number, increments: number): Promise<void> {

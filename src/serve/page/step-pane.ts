@@ -5,6 +5,7 @@ import { scenariosOf } from './catalog-forms.js';
 import { byId, field, setOptions, setStatus } from './dom.js';
 import { sessionsHtml, verdictHtml } from './step-view.js';
 
+/** Play's pause between steps, for a room to follow; the button's data-pause-ms may set another (the tests do). */
 const PLAY_PAUSE_MS = 900;
 
 function describe(view: StepView): string {
@@ -73,7 +74,7 @@ export class StepPane {
         const view = await post<StepView>('/api/step/play');
         this.show(view);
         if (view.toPlay === 0) break;
-        await new Promise((done) => setTimeout(done, PLAY_PAUSE_MS));
+        await new Promise((done) => setTimeout(done, Number(this.play.dataset.pauseMs ?? PLAY_PAUSE_MS)));
       }
     } catch (error) {
       setStatus(this.status, (error as Error).message, true);
