@@ -14,6 +14,14 @@ function showTab(name: string): void {
   for (const pane of document.querySelectorAll<HTMLElement>('.pane')) pane.hidden = pane.id !== `tab-${name}`;
 }
 
+/** One race at a time: while one runs, Run, Compare and the step-through's Start are off, and Cancel is on. */
+function showBusy(running: boolean): void {
+  for (const form of ['run-form', 'compare-form', 'step-form', 'failing-form'].map((id) => byId(id))) {
+    form.querySelector('button[type="submit"]')?.toggleAttribute('disabled', running);
+    form.querySelector('.cancel')?.toggleAttribute('disabled', !running);
+  }
+}
+
 async function start(): Promise<void> {
   const catalog = await getJson<Catalog>('/api/catalog');
   const run = new RunPane(catalog);
@@ -24,7 +32,7 @@ async function start(): Promise<void> {
   listen(
     {
       started: (data) => {
-        run.busy(true);
+        showBusy(true);
         if (data.kind === 'compare') compare.started(data.options as { engine?: string; scenario?: string });
         else run.started();
       },
@@ -33,12 +41,12 @@ async function start(): Promise<void> {
         if (data.kind === 'compare') compare.runResult(data.result as RaceResult);
       },
       finished: (data) => {
-        run.busy(false);
+        showBusy(false);
         if (data.kind === 'compare') compare.finished(data.result as ComparisonResult);
         else run.finished(data.result as RaceResult, data.id as number);
       },
       failed: (data) => {
-        run.busy(false);
+        showBusy(false);
         paneOf(data).failed(String(data.message), data.cancelled === true);
       },
       step: (data) => step.show(data.view as StepView),
@@ -49,7 +57,7 @@ async function start(): Promise<void> {
     },
   );
   const state = await getJson<{ race: { kind: string } | null; step: StepView | null }>('/api/state');
-  run.busy(state.race !== null);
+  showBusy(state.race !== null);
   if (state.step) step.show(state.step);
 }
 

@@ -2,8 +2,7 @@ import type { RaceResult } from '../../result/types.js';
 import type { RaceProgress } from '../../race/options.js';
 import type { Catalog } from '../catalog.js';
 import { post } from './api.js';
-import { bindRaceForm, scenarioOf } from './catalog-forms.js';
-import { raceRequest } from './catalog-forms.js';
+import { bindRaceForm, raceRequest, scenarioOf } from './catalog-forms.js';
 import { byId, escapeHtml, setProgress, setStatus } from './dom.js';
 import { runResultHtml } from './run-view.js';
 
@@ -36,14 +35,6 @@ export class RunPane {
       await post('/api/run', raceRequest(this.form));
     } catch (error) {
       setStatus(this.status, (error as Error).message, true);
-    }
-  }
-
-  /** Every pane hears whether a race runs: only one may. */
-  busy(running: boolean): void {
-    for (const pane of document.querySelectorAll('.pane')) {
-      pane.querySelector<HTMLButtonElement>('button[type="submit"]')?.toggleAttribute('disabled', running);
-      pane.querySelector<HTMLButtonElement>('.cancel')?.toggleAttribute('disabled', !running);
     }
   }
 
