@@ -68,16 +68,6 @@ describe('explore on PostgreSQL: counter', () => {
     expect(result).toMatchObject({ schedules: 4, interleavings: 4, outcomes: { broken: 2, held: 2 } });
   });
 
-  it('random and pct with the same seed run the same schedules', async () => {
-    const options = { mode: 'lost', workers: 3, increments: 2, strategy: 'random', seed: 11, schedules: 12, all: true } as const;
-    const [first, second] = [await explore(options), await explore(options)];
-    expect(second.outcomes).toEqual(first.outcomes);
-    expect(second.allFailing.map((failing) => failing.found.id)).toEqual(first.allFailing.map((failing) => failing.found.id));
-    const pct = await explore({ mode: 'lost', workers: 3, increments: 3, strategy: 'pct', seed: 5, depth: 2, schedules: 200 });
-    expect(pct).toMatchObject({ strategy: 'pct', seed: 5, depth: 2, found: true });
-    expect(pct.failing).toMatchObject({ workers: 2, increments: 1 });
-  });
-
   it('an abort in the middle of a search tears everything down: no server, no directory', async () => {
     const controller = new AbortController();
     let races = 0;

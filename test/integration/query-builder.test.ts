@@ -19,17 +19,17 @@ async function counterIn(schema: string): Promise<number> {
 
 describe('a scenario written with a query builder (kysely) on the pool each worker gets', () => {
   it('lost: the read-modify-write loses increments, as the table shows', async () => {
-    const result = await runRace({ db: testDatabaseUrl(), scenario, mode: 'lost', workers: 10, increments: 100, keep: true });
+    const result = await runRace({ db: testDatabaseUrl(), scenario, mode: 'lost', workers: 10, increments: 40, keep: true });
 
     expect(await counterIn(result.database.schema)).toBe(result.actual);
-    expect(result).toMatchObject({ verdict: 'RACE', expected: 1000 });
-    expect(result.actual).toBeLessThan(1000);
+    expect(result).toMatchObject({ verdict: 'RACE', expected: 400 });
+    expect(result.actual).toBeLessThan(400);
   });
 
   it("for-update in kysely's transaction(): exact, on one connection per worker", async () => {
-    const result = await runRace({ db: testDatabaseUrl(), scenario, mode: 'for-update', workers: 10, increments: 50, keep: true });
+    const result = await runRace({ db: testDatabaseUrl(), scenario, mode: 'for-update', workers: 10, increments: 20, keep: true });
 
-    expect(await counterIn(result.database.schema)).toBe(500);
+    expect(await counterIn(result.database.schema)).toBe(200);
     expect(result).toMatchObject({ verdict: 'CORRECT', threads: 10 });
   });
 
@@ -62,13 +62,13 @@ describe('drizzle-orm on the same pool', () => {
   const drizzleScenario = './test/fixtures/drizzle-counter.js';
 
   it('lost: RACE; for-update in db.transaction(): exact; explore finds the lost update in its SQL', async () => {
-    const broken = await runRace({ db: testDatabaseUrl(), scenario: drizzleScenario, mode: 'lost', workers: 10, increments: 100, keep: true });
-    const fixed = await runRace({ db: testDatabaseUrl(), scenario: drizzleScenario, mode: 'for-update', workers: 10, increments: 50, keep: true });
+    const broken = await runRace({ db: testDatabaseUrl(), scenario: drizzleScenario, mode: 'lost', workers: 10, increments: 40, keep: true });
+    const fixed = await runRace({ db: testDatabaseUrl(), scenario: drizzleScenario, mode: 'for-update', workers: 10, increments: 20, keep: true });
     const explored = await exploreRace({ db: testDatabaseUrl(), scenario: drizzleScenario, mode: 'lost' });
 
     expect(await counterIn(broken.database.schema)).toBe(broken.actual);
     expect(broken.verdict).toBe('RACE');
-    expect(await counterIn(fixed.database.schema)).toBe(500);
+    expect(await counterIn(fixed.database.schema)).toBe(200);
     expect(fixed.verdict).toBe('CORRECT');
     expect(explored).toMatchObject({ found: true, failing: { expected: 2, actual: 1 } });
     expect(explored.failing?.steps[0]?.sql).toBe('select "n" from "counters" where "counters"."id" = 1');
@@ -80,14 +80,14 @@ describeOnMysql('the same with kysely on MySQL, on the pool each worker gets', (
   const counterOnMysql = (database: string) => readAndDropDatabase(database, 'SELECT n FROM {db}.counters WHERE id = 1');
 
   it('lost: RACE, held at the server gate like the rig\'s own statements; for-update in a transaction: exact', async () => {
-    const broken = await runRace({ engine: 'mysql', db: testMysqlUrl() ?? '', scenario: mysqlScenario, mode: 'lost', workers: 10, increments: 100, keep: true });
-    const fixed = await runRace({ engine: 'mysql', db: testMysqlUrl() ?? '', scenario: mysqlScenario, mode: 'for-update', workers: 10, increments: 50, keep: true });
+    const broken = await runRace({ engine: 'mysql', db: testMysqlUrl() ?? '', scenario: mysqlScenario, mode: 'lost', workers: 10, increments: 40, keep: true });
+    const fixed = await runRace({ engine: 'mysql', db: testMysqlUrl() ?? '', scenario: mysqlScenario, mode: 'for-update', workers: 10, increments: 20, keep: true });
 
     expect(await counterOnMysql(broken.database.schema)).toBe(broken.actual);
     expect(broken).toMatchObject({ verdict: 'RACE', start: 'gate' });
-    expect(broken.actual).toBeLessThan(1000);
+    expect(broken.actual).toBeLessThan(400);
     expect(broken.startSpreadMs).not.toBeNull();
-    expect(await counterOnMysql(fixed.database.schema)).toBe(500);
+    expect(await counterOnMysql(fixed.database.schema)).toBe(200);
     expect(fixed.verdict).toBe('CORRECT');
   });
 
