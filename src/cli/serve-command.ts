@@ -2,10 +2,9 @@ import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { startEmbeddedPostgres } from '../engines/postgres/embedded.js';
 import { InvalidOptionError } from '../errors.js';
-import { resolveBase } from '../race/resolve.js';
 import { redactUrl } from '../redact.js';
 import type { ServeConfig } from '../serve/catalog.js';
-import { servedEngines } from '../serve/catalog.js';
+import { buildCatalog, listedSpecFiles } from '../serve/catalog.js';
 import { startServe } from '../serve/server.js';
 import type { SpecEngineName } from '../isolation/spec-engine.js';
 import type { CliValues } from './parse.js';
@@ -26,21 +25,17 @@ function servedEngine(values: CliValues): SpecEngineName {
   return engine;
 }
 
-/** The files given: specs (.spec) and scenario modules, each readable, each module loadable on one of the page's engines. */
-async function filesOf(files: readonly string[], engine: SpecEngineName): Promise<Pick<ServeConfig, 'modules' | 'specFiles'>> {
+/** What the page may run: the files given, each readable (specs end in .spec, the rest are scenario modules), and the shipped specs. */
+async function offerOf(files: readonly string[], engine: SpecEngineName): Promise<Omit<ServeConfig, 'db'>> {
   const paths = files.map((file) => resolve(file));
   for (const path of paths) await access(path).catch(() => {
     throw new InvalidOptionError(`race-rig serve: cannot read ${path}`);
   });
-  const modules = paths.filter((path) => !path.endsWith('.spec'));
-  for (const module of modules) {
-    const loads = await Promise.all(servedEngines({ engine, db: '', modules: [], specFiles: [] }).map((name) => resolveBase({ engine: name, scenario: module }).then(() => true, () => false)));
-    if (!loads.includes(true)) await resolveBase({ engine, scenario: module });
-  }
-  return { modules, specFiles: paths.filter((path) => path.endsWith('.spec')) };
+  const specFiles = await listedSpecFiles(engine, paths.filter((path) => path.endsWith('.spec')));
+  return { engine, modules: paths.filter((path) => !path.endsWith('.spec')), specFiles };
 }
 
-function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+function whenAborted(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((done) => {
     if (signal?.aborted) done();
     signal?.addEventListener('abort', () => done(), { once: true });
@@ -56,14 +51,16 @@ export async function serveCommand(files: readonly string[], values: CliValues, 
   const engine = servedEngine(values);
   const given = values.db ?? (io.env[URL_VARIABLE[engine]] || undefined);
   if (engine === 'mysql' && given === undefined) throw new InvalidOptionError('race-rig serve --engine mysql needs --db mysql://… or $MYSQL_URL');
-  const chosen = await filesOf(files, engine);
+  const offer = await offerOf(files, engine);
+  // Before the server starts: a module that loads on none of the page's engines is a bad command line.
+  const catalog = await buildCatalog(offer);
   const embedded = given === undefined ? await startEmbeddedPostgres() : null;
   try {
     const db = given ?? (embedded as { url: string }).url;
-    const server = await startServe({ engine, db, ...chosen }, { host: values.host ?? '127.0.0.1', port: values.port ?? 7878 }, { scrub: io.scrub, log: io.onLog });
+    const server = await startServe({ ...offer, db }, catalog, { host: values.host ?? '127.0.0.1', port: values.port ?? 7878 }, { scrub: io.scrub, log: io.onLog });
     const where = embedded ? 'a throwaway PostgreSQL' : redactUrl(db);
     io.print(`race-rig serve: open ${server.url} (races on ${where}; Ctrl-C stops it and cleans up)`);
-    await untilAborted(io.signal);
+    await whenAborted(io.signal);
     await server.close();
     io.print('race-rig serve: stopped; cleaned up');
     return 0;

@@ -102,10 +102,11 @@ export class StepThrough {
     });
   }
 
-  /** Looks again at the steps that wait: a lock released by a timeout or a deadlock's victim completes them. */
-  poll(): Promise<StepThroughState> {
+  /** Looks again at the steps that wait (a lock released by a timeout or a deadlock's victim completes them); null when none waits. */
+  poll(): Promise<StepThroughState | null> {
     return this.serially(async () => {
-      if (this.waiting.length > 0) await untilAborted(this.run.pollWaiting(this.waiting), this.options.signal);
+      if (this.waiting.length === 0) return null;
+      await untilAborted(this.run.pollWaiting(this.waiting), this.options.signal);
       await this.readWaits();
       return this.state();
     });

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errorMessage, InvalidOptionError, RigError } from '../errors.js';
-import { buildCatalog } from './catalog.js';
-import type { ServeConfig } from './catalog.js';
+import type { Catalog, ServeConfig } from './catalog.js';
 import type { EventHub } from './events.js';
 import { raceOptionsOfRequest } from './race-request.js';
 import { BusyError } from './race-jobs.js';
@@ -10,6 +9,7 @@ import type { StepSessions } from './step-sessions.js';
 
 export interface ApiParts {
   readonly config: ServeConfig;
+  readonly catalog: Catalog;
   readonly hub: EventHub;
   readonly races: RaceJobs;
   readonly steps: StepSessions;
@@ -31,7 +31,7 @@ function bodyOf(body: unknown): Record<string, unknown> {
  * The page's API: what it may choose (the catalog), the live events, Run, Compare and Cancel,
  * and the step-through. Nothing here takes a URL, a file path or SQL from the page.
  */
-export function registerApi(app: FastifyInstance, { config, hub, races, steps, scrub }: ApiParts): void {
+export function registerApi(app: FastifyInstance, { config, catalog, hub, races, steps, scrub }: ApiParts): void {
   const handle = (work: (body: Record<string, unknown>) => Promise<unknown>) => async (request: { body: unknown }, reply: FastifyReply) => {
     try {
       return await work(bodyOf(request.body));
@@ -39,8 +39,7 @@ export function registerApi(app: FastifyInstance, { config, hub, races, steps, s
       return sendError(reply, error, scrub);
     }
   };
-  /** Starting a step-through while a race runs is refused; starting a race ends the step-through. */
-  const notRacing = () => races.refuseIfBusy();
+  // Starting a step-through while a race runs is refused; starting a race ends the step-through.
   const race = (kind: RaceKind) =>
     handle(async (body) => {
       const options = raceOptionsOfRequest(body, config);
@@ -49,7 +48,7 @@ export function registerApi(app: FastifyInstance, { config, hub, races, steps, s
       return races.start(kind, options);
     });
 
-  app.get('/api/catalog', async () => buildCatalog(config));
+  app.get('/api/catalog', async () => catalog);
   app.get('/api/events', (_request, reply) => {
     reply.hijack();
     hub.attach(reply.raw);
@@ -62,8 +61,8 @@ export function registerApi(app: FastifyInstance, { config, hub, races, steps, s
   app.post('/api/run', race('run'));
   app.post('/api/compare', race('compare'));
   app.post('/api/cancel', handle(async () => ({ cancelled: await races.cancel() })));
-  app.post('/api/step/open', handle(async (body) => (notRacing(), steps.openSpec(body.spec, body.level))));
-  app.post('/api/step/failing', handle(async (body) => (notRacing(), steps.openFailing(body.scenario, body.mode))));
+  app.post('/api/step/open', handle(async (body) => (races.refuseIfBusy(), steps.openSpec(body.spec, body.level))));
+  app.post('/api/step/failing', handle(async (body) => (races.refuseIfBusy(), steps.openFailing(body.scenario, body.mode))));
   app.post('/api/step/session', handle(async (body) => steps.step(body.session)));
   app.post('/api/step/play', handle(async () => steps.play()));
   app.post('/api/step/close', handle(async () => (await steps.close(), { closed: true })));

@@ -19,7 +19,7 @@ export interface ServeConfig {
   readonly db: string;
   /** Scenario modules given on the command line (absolute paths). */
   readonly modules: readonly string[];
-  /** Spec files given on the command line (absolute paths). */
+  /** Every spec file the page lists, by the index in its id (`file:N`): the shipped examples, then those given on the command line. */
   readonly specFiles: readonly string[];
 }
 
@@ -48,59 +48,63 @@ export interface ChosenSpec extends CatalogSpec {
 /** The shipped example specs, beside dist/ in the package (examples/specs; InnoDB's in innodb/). */
 const EXAMPLE_SPECS = fileURLToPath(new URL('../examples/specs/', import.meta.url));
 
-async function exampleSpecFiles(engine: SpecEngineName): Promise<string[]> {
+/** The spec files the page lists: the shipped examples of the engine, then `given`. */
+export async function listedSpecFiles(engine: SpecEngineName, given: readonly string[]): Promise<string[]> {
   const folder = engine === 'mysql' ? join(EXAMPLE_SPECS, 'innodb') : EXAMPLE_SPECS;
   const names = await readdir(folder).catch(() => [] as string[]);
-  return names.filter((name) => name.endsWith('.spec')).sort().map((name) => join(folder, name));
+  return [...names.filter((name) => name.endsWith('.spec')).sort().map((name) => join(folder, name)), ...given];
 }
 
 /** The engines the page offers: the served one, and SQLite, which needs no server. */
-export function servedEngines(config: ServeConfig): string[] {
-  return [config.engine, 'sqlite'];
+export function servedEngines(engine: SpecEngineName): string[] {
+  return [engine, 'sqlite'];
 }
 
-async function scenariosOf(engineName: string, modules: readonly string[]): Promise<unknown> {
+/** An engine's built-in scenarios and the modules that load on it (a module's SQL is one engine's), as `race-rig list --json` lists them. */
+async function scenariosOf(engineName: string, modules: readonly string[]): Promise<{ listed: unknown; loaded: string[] }> {
   const engine = engineNamed(engineName);
-  const loaded = await Promise.all(
-    modules.map((path) => resolveBase({ engine: engineName, scenario: path }).then(
-      (base) => ({ engine: engineName, scenario: { ...base.scenario, name: path } }),
-      () => null,
-    )),
-  );
+  const loaded = (
+    await Promise.all(modules.map((path) => resolveBase({ engine: engineName, scenario: path }).then((base) => ({ engine: engineName, scenario: { ...base.scenario, name: path } }), () => null)))
+  ).filter((entry) => entry !== null);
   const builtIn = Object.values(engine.scenarios).map((scenario) => ({ engine: engineName, scenario }));
-  return scenarioListJson([...builtIn, ...loaded.filter((entry) => entry !== null)]);
-}
-
-async function specFiles(config: ServeConfig): Promise<string[]> {
-  return [...(await exampleSpecFiles(config.engine)), ...config.specFiles];
+  return { listed: scenarioListJson([...builtIn, ...loaded]), loaded: loaded.map((entry) => entry.scenario.name) };
 }
 
 function firstComment(source: string): string {
   return /^#\s*(.*)$/m.exec(source)?.[1] ?? '';
 }
 
-export async function buildCatalog(config: ServeConfig): Promise<Catalog> {
+/**
+ * The catalog, built once at start-up (what serve offers does not change while it runs). A module
+ * that loads on none of the page's engines fails here, with the reason it fails on the served one.
+ */
+export async function buildCatalog(config: Omit<ServeConfig, 'db'>): Promise<Catalog> {
   const engines = await Promise.all(
-    servedEngines(config).map(async (name) => {
+    servedEngines(config.engine).map(async (name) => {
       const engine = engineNamed(name);
-      return { name, gate: Object.hasOwn(engine.options, 'gate'), timeline: Object.hasOwn(engine.options, 'timeline'), scenarios: await scenariosOf(name, config.modules) };
+      return { name, gate: Object.hasOwn(engine.options, 'gate'), timeline: Object.hasOwn(engine.options, 'timeline'), ...(await scenariosOf(name, config.modules)) };
     }),
   );
-  const files = await specFiles(config);
-  const fileSpecs = await Promise.all(files.map(async (file) => ({ id: `file:${files.indexOf(file)}`, title: basename(file), summary: firstComment(await readFile(file, 'utf8').catch(() => '')) })));
+  for (const module of config.modules) if (!engines.some((engine) => engine.loaded.includes(module))) await resolveBase({ engine: config.engine, scenario: module });
+  const fileSpecs = await Promise.all(
+    config.specFiles.map(async (file, index) => ({ id: `file:${index}`, title: basename(file), summary: firstComment(await readFile(file, 'utf8').catch(() => '')) })),
+  );
   const anomalies = ANOMALIES.map((anomaly) => ({ id: `anomaly:${anomaly.id}`, title: `${anomaly.id}: ${anomaly.name}`, summary: anomaly.summary }));
-  return { engines, specs: [...anomalies, ...fileSpecs], levels: Object.keys(LEVELS), explore: config.engine === 'postgres' ? 'postgres' : null };
+  return {
+    engines: engines.map(({ name, gate, timeline, listed }) => ({ name, gate, timeline, scenarios: listed })),
+    specs: [...anomalies, ...fileSpecs],     levels: Object.keys(LEVELS),
+    explore: config.engine === 'postgres' ? 'postgres' : null,
+  };
 }
 
 /** The spec a page's id names: a built-in anomaly or one of the listed files; anything else is refused. */
-export async function chosenSpec(config: ServeConfig, id: string): Promise<ChosenSpec> {
+export async function chosenSpec(config: Pick<ServeConfig, 'engine' | 'specFiles'>, id: string): Promise<ChosenSpec> {
   const anomaly = ANOMALIES.find((candidate) => `anomaly:${candidate.id}` === id);
   if (anomaly) {
     const spec = parseSpec(anomalySpec(anomaly, config.engine), `the ${anomaly.id} spec`);
     return { id, title: `${anomaly.id}: ${anomaly.name}`, summary: anomaly.summary, spec, judge: (outcome) => anomaly.occurred(outcome) };
   }
-  const files = await specFiles(config);
-  const file = /^file:(\d+)$/.exec(id) ? files[Number(id.slice('file:'.length))] : undefined;
+  const file = /^file:(\d+)$/.exec(id) ? config.specFiles[Number(id.slice('file:'.length))] : undefined;
   if (file === undefined) throw new InvalidOptionError(`there is no spec '${id}' here`);
   const source = await readFile(file, 'utf8');
   return { id, title: basename(file), summary: firstComment(source), spec: parseSpec(source, basename(file)) };

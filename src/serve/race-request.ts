@@ -40,7 +40,8 @@ export function raceOptionsOfRequest(body: unknown, config: ServeConfig): RaceOp
   const unknown = Object.keys(fields).filter((key) => !(FIELDS as readonly string[]).includes(key));
   if (unknown.length > 0) throw new InvalidOptionError(`the page cannot set ${unknown.join(', ')}`);
   const engineName = text(fields, 'engine') ?? config.engine;
-  if (!servedEngines(config).includes(engineName)) throw new InvalidOptionError(`this server runs ${servedEngines(config).join(' and ')}, not '${engineName}'`);
+  const offered = servedEngines(config.engine);
+  if (!offered.includes(engineName)) throw new InvalidOptionError(`this server runs ${offered.join(' and ')}, not '${engineName}'`);
   const engine = engineNamed(engineName);
   const scenario = text(fields, 'scenario') ?? 'counter';
   if (!Object.hasOwn(engine.scenarios, scenario) && !config.modules.includes(scenario)) {

@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../errors.js';
 import { loadAssets } from './assets.js';
 import { isLoopback, newToken, refusal } from './access.js';
 import { registerApi } from './api-routes.js';
-import type { ServeConfig } from './catalog.js';
+import type { Catalog, ServeConfig } from './catalog.js';
 import { EventHub } from './events.js';
 import { RaceJobs } from './race-jobs.js';
 import { StepSessions } from './step-sessions.js';
@@ -36,7 +36,7 @@ export interface ServeOutput {
   readonly log?: ((line: string) => void) | undefined;
 }
 
-export async function startServe(config: ServeConfig, listen: ServeListen, { scrub, log }: ServeOutput): Promise<RunningServe> {
+export async function startServe(config: ServeConfig, catalog: Catalog, listen: ServeListen, { scrub, log }: ServeOutput): Promise<RunningServe> {
   const assets = await loadAssets();
   const token = newToken();
   const hub = new EventHub();
@@ -56,7 +56,7 @@ export async function startServe(config: ServeConfig, listen: ServeListen, { scr
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => reply.code(error.statusCode ?? 500).send({ error: scrub(error.message) }));
   for (const [path, asset] of assets) app.get(path, (_request, reply) => reply.type(asset.type).send(asset.body));
   app.get('/favicon.ico', (_request, reply) => reply.code(204).send());
-  registerApi(app, { config, hub, races, steps, scrub });
+  registerApi(app, { config, catalog, hub, races, steps, scrub });
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (error) {

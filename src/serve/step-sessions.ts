@@ -160,10 +160,8 @@ export class StepSessions {
     if (this.open !== open || open.polling) return;
     open.polling = true;
     try {
-      const before = await open.through.current();
-      if (!before.sessions.some((session) => session.waiting !== null)) return;
       const after = await open.through.poll();
-      if (this.open === open) this.view(open, after);
+      if (after && this.open === open) this.view(open, after);
     } catch {
       // The step-through was closed meanwhile, or its step failed: the next click says so.
     } finally {
