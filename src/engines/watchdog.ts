@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { statFields } from './dir-processes.js';
 
 /**
@@ -83,6 +84,15 @@ export interface Watchdog {
   disarm(): Promise<void>;
 }
 
+function groupAlive(leader: number): boolean {
+  try {
+    process.kill(-leader, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), or '' without /proc. */
 function startTimeOf(pid: number): string {
   return statFields(pid)?.[19] ?? '';
@@ -114,6 +124,9 @@ export function armWatchdog({ dir, rig = process.pid }: { dir: string; rig?: num
       // a process with nothing else to do would exit in the middle of its clean-up.
       child.ref();
       await exited;
+      // Its subshells (a pipeline's loop, a $(…)) got the same SIGKILL but die on their own time:
+      // the watchdog is gone when its process group is.
+      for (let tries = 0; tries < 100 && groupAlive(child.pid); tries++) await sleep(10);
     },
   };
 }
